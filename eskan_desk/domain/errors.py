@@ -103,9 +103,7 @@ class NotFoundError(EskanError):
 class ConflictError(EskanError):
     """The write would break a uniqueness rule, e.g. a national ID already registered."""
 
-    def __init__(
-        self, field: str, message: str, params: Mapping[str, Any] | None = None
-    ) -> None:
+    def __init__(self, field: str, message: str, params: Mapping[str, Any] | None = None) -> None:
         super().__init__(message, params)
         self.field = field
 
@@ -114,7 +112,7 @@ class ConflictError(EskanError):
         return f"{label}: {super().__str__()}"
 
 
-class PermissionDenied(EskanError):
+class PermissionDeniedError(EskanError):
     """The signed-in staff member's role may not do this."""
 
 

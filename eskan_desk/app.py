@@ -1,0 +1,111 @@
+"""The application context, without Qt: paths, the store, migrations and the clock.
+
+The desktop app (``eskan_desk.ui``), the CLI (``eskan_desk.cli``) and tests all start here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+
+from eskan_desk.domain.errors import StoreError
+from eskan_desk.domain.hlc import HybridClock
+from eskan_desk.domain.markers import N_
+from eskan_desk.models import migrate
+from eskan_desk.models.engine import Store, make_engine, sqlite_url
+from eskan_desk.services.changes import ChangeRecorder
+
+STORE_FILE = "eskan.sqlite3"
+ENV_DATA_DIR = "ESKAN_DATA_DIR"
+
+
+def default_data_dir() -> Path:
+    """``--data-dir``, else ``ESKAN_DATA_DIR``, else the user data directory."""
+    env = os.environ.get(ENV_DATA_DIR)
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_data_dir("eskan-desk", appauthor=False))
+
+
+@dataclass
+class AppContext:
+    """What every use case needs. Tests build one per store; ``now`` is injectable."""
+
+    data_dir: Path
+    store: Store
+    recorder: ChangeRecorder
+    now: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now(dt.UTC))
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / STORE_FILE
+
+    def close(self) -> None:
+        self.store.dispose()
+
+
+def open_context(
+    data_dir: Path | None = None,
+    *,
+    create: bool = True,
+    now: Callable[[], dt.datetime] | None = None,
+) -> AppContext:
+    """Open (and if needed create and migrate) the store in ``data_dir``.
+
+    Raises:
+        StoreError: the store is missing (and ``create`` is false), locked or unreadable.
+    """
+    data_dir = Path(data_dir) if data_dir else default_data_dir()
+    db_path = data_dir / STORE_FILE
+    if not db_path.exists() and not create:
+        raise StoreError(N_("No data store at {path}. Run 'eskan init' first."), {"path": db_path})
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            N_("Cannot create the data folder {path}: {reason}"),
+            {"path": data_dir, "reason": exc.strerror},
+        ) from exc
+    engine = make_engine(sqlite_url(db_path))
+    try:
+        _check_readable(engine)
+        migrate.upgrade(engine, backup_dir=data_dir / "backups")
+    except (OperationalError, sqlite3.DatabaseError) as exc:
+        engine.dispose()
+        raise _store_error(exc, db_path) from exc
+    clock_now = now or (lambda: dt.datetime.now(dt.UTC))
+    recorder = ChangeRecorder(HybridClock(), now=clock_now)
+    store = Store(engine)
+    with store.read() as session:
+        recorder.restore_clock(session)
+    return AppContext(data_dir=data_dir, store=store, recorder=recorder, now=clock_now)
+
+
+def _check_readable(engine) -> None:
+    with engine.connect() as conn:
+        conn.execute(text("SELECT count(*) FROM sqlite_master"))
+        conn.rollback()
+
+
+def _store_error(exc: Exception, path: Path) -> StoreError:
+    reason = str(getattr(exc, "orig", exc))
+    if "locked" in reason or "busy" in reason:
+        return StoreError(
+            N_("The data store {path} is locked by another program. Close it and try again."),
+            {"path": path},
+        )
+    if "not a database" in reason or "malformed" in reason:
+        return StoreError(
+            N_("The data store {path} is damaged. Restore it from a backup."), {"path": path}
+        )
+    return StoreError(
+        N_("Cannot open the data store {path}: {reason}"), {"path": path, "reason": reason}
+    )

@@ -1,0 +1,454 @@
+"""``eskan``: the command-line face of Eskan Desk, over the same services as the desktop app.
+
+Exit codes: 0 success; 1 refused (a field broke a rule, a record is missing or already exists);
+2 wrong usage; 3 the data store cannot be used. On failure one line on stderr names the field and
+the rule, in the chosen language (``--lang``, ``ESKAN_LANG``; Arabic by default).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from eskan_desk import __version__, i18n
+from eskan_desk.app import AppContext, open_context
+from eskan_desk.domain.errors import EskanError, StoreError, ValidationError
+from eskan_desk.i18n import N_, _
+
+EXIT_REFUSED, EXIT_USAGE, EXIT_STORE = 1, 2, 3
+
+
+def _print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, sort_keys=False)
+    sys.stdout.write("\n")
+
+
+def _context(args: argparse.Namespace, *, create: bool = False) -> AppContext:
+    return open_context(args.data_dir, create=create)
+
+
+def _actor(ctx: AppContext, args: argparse.Namespace):
+    from eskan_desk.services.staff import resolve_actor
+
+    return resolve_actor(ctx, args.user)
+
+
+# --- commands -------------------------------------------------------------------------------
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from eskan_desk.services.staff import initialize_store
+
+    password = os.environ.get("ESKAN_ADMIN_PASSWORD")
+    if password is None:
+        if sys.stdin.isatty():
+            password = getpass.getpass(_("Password for {user}: ").format(user=args.admin))
+            if getpass.getpass(_("Repeat the password: ")) != password:
+                raise ValidationError("password", N_("the two passwords differ"))
+        else:
+            password = sys.stdin.readline().rstrip("\r\n")
+    ctx = _context(args, create=True)
+    try:
+        actor = initialize_store(
+            ctx,
+            branch_code=args.branch,
+            branch_name=args.branch_name,
+            admin_username=args.admin,
+            admin_password=password,
+            admin_full_name=args.admin_name,
+        )
+    finally:
+        ctx.close()
+    if args.json:
+        _print_json(
+            {
+                "branch_id": actor.branch_id,
+                "branch": actor.branch_code,
+                "admin": actor.username,
+                "data_dir": str(ctx.data_dir),
+            }
+        )
+    else:
+        print(
+            _("Store ready in {path}: branch {code}, administrator {user}.").format(
+                path=ctx.data_dir, code=actor.branch_code, user=actor.username
+            )
+        )
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from eskan_desk.services.demo import generate_demo
+
+    ctx = _context(args)
+    try:
+        actor = _actor(ctx, args)
+        quiet = args.json or not sys.stderr.isatty()
+        result = generate_demo(
+            ctx,
+            actor,
+            beneficiaries=args.beneficiaries,
+            contacts=args.contacts,
+            seed=args.seed,
+            progress=None if quiet else _progress_line,
+        )
+    finally:
+        ctx.close()
+    if not quiet:
+        sys.stderr.write("\n")
+    if args.json:
+        _print_json(result)
+    else:
+        print(
+            _("Demo data added: {b} beneficiaries, {c} contacts ({s:.1f} s).").format(
+                b=result["beneficiaries"], c=result["contacts"], s=result["seconds"]
+            )
+        )
+    return 0
+
+
+def cmd_quickstart(args: argparse.Namespace) -> int:
+    """First run of ``make run``: a demo branch, an administrator and demo data, once."""
+    import secrets
+
+    from eskan_desk.services.demo import generate_demo
+    from eskan_desk.services.staff import current_branch, initialize_store, is_initialized
+
+    ctx = _context(args, create=True)
+    try:
+        if is_initialized(ctx):
+            branch = current_branch(ctx)
+            print(_("Store ready in {path} (branch {code}).").format(path=ctx.data_dir,
+                                                                     code=branch.code))
+            return 0
+        password = secrets.token_urlsafe(9)
+        actor = initialize_store(ctx, branch_code="KMS", branch_name=_("Khamis Mushait branch"),
+                                 admin_username="admin", admin_password=password,
+                                 admin_full_name=_("System administrator"))
+        generate_demo(ctx, actor, beneficiaries=args.beneficiaries, contacts=args.contacts,
+                      seed=args.seed)
+    finally:
+        ctx.close()
+    print(_("A demo store was created in {path}.").format(path=ctx.data_dir))
+    print(_("Sign in as 'admin' with the password: {password}").format(password=password))
+    print(_("This password is shown only once: write it down."))
+    return 0
+
+
+def _progress_line(done: int, total: int, label: str) -> None:
+    sys.stderr.write(f"\r{label}: {done:,}/{total:,}")
+    sys.stderr.flush()
+
+
+def _beneficiary_input(args: argparse.Namespace):
+    from eskan_desk.services.beneficiary_input import BeneficiaryInput
+
+    keys = (
+        "national_id",
+        "first_name",
+        "father_name",
+        "grandfather_name",
+        "family_name",
+        "mobile",
+        "gender",
+        "birth_date",
+        "category",
+        "need_tier",
+        "marital_status",
+        "building_no",
+        "street",
+        "district",
+        "city",
+        "postal_code",
+        "additional_no",
+        "unit_no",
+        "short_address",
+        "iban",
+        "housing_type",
+        "rent_amount",
+        "ejar_no",
+        "rooms",
+        "notes",
+    )
+    return BeneficiaryInput(**{k: getattr(args, k) or "" for k in keys})
+
+
+def cmd_beneficiaries_add(args: argparse.Namespace) -> int:
+    from eskan_desk.services.beneficiaries import register_beneficiary
+
+    data = _beneficiary_input(args)
+    ctx = _context(args)
+    try:
+        f = register_beneficiary(ctx, _actor(ctx, args), data)
+    finally:
+        ctx.close()
+    if args.json:
+        _print_json(f.to_json())
+    else:
+        print(_("Registered {name}, file {file_no}.").format(name=f.full_name, file_no=f.file_no))
+    return 0
+
+
+def cmd_beneficiaries_show(args: argparse.Namespace) -> int:
+    from eskan_desk.services.beneficiaries import get_beneficiary
+
+    ctx = _context(args)
+    try:
+        f = get_beneficiary(ctx, args.key)
+    finally:
+        ctx.close()
+    if args.json:
+        _print_json(f.to_json())
+        return 0
+    from eskan_desk.cli_format import print_file
+
+    print_file(f)
+    return 0
+
+
+def cmd_beneficiaries_verify(args: argparse.Namespace) -> int:
+    from eskan_desk.services.beneficiaries import get_beneficiary, verify_beneficiary_data
+
+    ctx = _context(args)
+    try:
+        f = verify_beneficiary_data(ctx, _actor(ctx, args), get_beneficiary(ctx, args.key).id)
+    finally:
+        ctx.close()
+    if args.json:
+        _print_json(f.to_json())
+    else:
+        print(_("Data of file {file_no} verified.").format(file_no=f.file_no))
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from eskan_desk.services.search import search_beneficiaries
+
+    ctx = _context(args)
+    try:
+        results = search_beneficiaries(ctx, args.text, limit=args.limit)
+    finally:
+        ctx.close()
+    if args.json:
+        _print_json([r.to_json() for r in results])
+        return 0
+    for r in results:
+        print(f"{r.file_no}\t{r.national_id}\t{r.mobile or '-'}\t{r.full_name}")
+    if not results:
+        print(_("No matches."))
+    return 0
+
+
+def cmd_contacts_add(args: argparse.Namespace) -> int:
+    from eskan_desk.services.contacts import ContactInput, log_contact
+
+    data = ContactInput(
+        channel=args.channel,
+        summary=args.summary,
+        beneficiary_id=args.beneficiary or "",
+        direction=args.direction,
+        topic=args.topic,
+        outcome=args.outcome or "",
+        at=args.at or "",
+        follow_up_on=args.follow_up or "",
+        caller_name=args.caller_name or "",
+        caller_mobile=args.caller_mobile or "",
+        call_duration=args.duration or "",
+        visit_location=args.location or "",
+        letter_ref=args.letter_ref or "",
+        letter_date=args.letter_date or "",
+        social_platform=args.platform or "",
+    )
+    ctx = _context(args)
+    try:
+        c = log_contact(ctx, _actor(ctx, args), data)
+    finally:
+        ctx.close()
+    if args.json:
+        _print_json(c.to_json())
+    else:
+        print(_("Contact recorded ({channel}).").format(channel=c.channel))
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from eskan_desk.services.audit import verify_audit_chain
+
+    ctx = _context(args)
+    try:
+        report = verify_audit_chain(ctx)
+    finally:
+        ctx.close()
+    if args.json:
+        _print_json(report)
+    elif report["ok"]:
+        print(_("Audit trail intact: {n} events.").format(n=report["events"]))
+    else:
+        print(_("Audit trail broken at event {seq}.").format(seq=report["broken_at"]))
+    return 0 if report["ok"] else EXIT_REFUSED
+
+
+# --- parser ---------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="data folder (default: ESKAN_DATA_DIR or the user data folder)",
+    )
+    common.add_argument(
+        "--json",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="print JSON (stable, documented in the README)",
+    )
+    common.add_argument(
+        "--lang",
+        choices=i18n.LANGUAGES,
+        default=argparse.SUPPRESS,
+        help="language of messages (default: ESKAN_LANG or ar)",
+    )
+    common.add_argument(
+        "--user",
+        default=argparse.SUPPRESS,
+        help="staff username to act as (default: ESKAN_USER or the first admin)",
+    )
+
+    p = argparse.ArgumentParser(
+        prog="eskan", parents=[common], description="Eskan Desk command line"
+    )
+    p.add_argument("--version", action="version", version=f"eskan {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(parent: Any, name: str, fn: Callable[..., int], help_: str) -> argparse.ArgumentParser:
+        sp = parent.add_parser(name, parents=[common], help=help_, description=help_)
+        sp.set_defaults(func=fn)
+        return sp
+
+    sp = add(sub, "init", cmd_init, "set up a new store: branch and first administrator")
+    sp.add_argument("--branch", required=True, help="branch code, e.g. KMS")
+    sp.add_argument("--branch-name", required=True, help="branch name")
+    sp.add_argument("--admin", required=True, help="administrator username")
+    sp.add_argument("--admin-name", help="administrator's full name")
+
+    sp = add(sub, "demo", cmd_demo, "add realistic demo data over the last 12 weeks")
+    sp.add_argument("--beneficiaries", type=int, default=300)
+    sp.add_argument("--contacts", type=int, default=3000)
+    sp.add_argument("--seed", type=int, default=2111)
+
+    sp = add(sub, "quickstart", cmd_quickstart,
+             "first run: create a demo store with an administrator, unless one exists")
+    sp.add_argument("--beneficiaries", type=int, default=300)
+    sp.add_argument("--contacts", type=int, default=3000)
+    sp.add_argument("--seed", type=int, default=2111)
+
+    ben = sub.add_parser("beneficiaries", help="the beneficiary registry").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    sp = add(ben, "add", cmd_beneficiaries_add, "register a beneficiary (open a family file)")
+    for name in (
+        "national-id",
+        "first-name",
+        "father-name",
+        "grandfather-name",
+        "family-name",
+        "mobile",
+    ):
+        sp.add_argument(f"--{name}", required=True)
+    sp.add_argument("--gender", choices=("m", "f"))
+    for name in (
+        "birth-date",
+        "category",
+        "need-tier",
+        "marital-status",
+        "building-no",
+        "street",
+        "district",
+        "city",
+        "postal-code",
+        "additional-no",
+        "unit-no",
+        "short-address",
+        "iban",
+        "housing-type",
+        "rent-amount",
+        "ejar-no",
+        "rooms",
+        "notes",
+    ):
+        sp.add_argument(f"--{name}")
+    sp = add(ben, "show", cmd_beneficiaries_show, "show a family file with its timeline")
+    sp.add_argument("key", metavar="ID_OR_FILE_NO")
+    sp = add(
+        ben,
+        "verify",
+        cmd_beneficiaries_verify,
+        "record that the file's data was checked against the applicant's documents",
+    )
+    sp.add_argument("key", metavar="ID_OR_FILE_NO")
+
+    sp = add(
+        sub, "search", cmd_search, "find by name (any spelling), national ID, mobile, file no."
+    )
+    sp.add_argument("text")
+    sp.add_argument("--limit", type=int, default=50)
+
+    con = sub.add_parser("contacts", help="the contact log").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    sp = add(con, "add", cmd_contacts_add, "record a contact on one of the eight channels")
+    sp.add_argument("--beneficiary", help="id, file number or national ID; omit if anonymous")
+    sp.add_argument("--channel", required=True)
+    sp.add_argument("--summary", required=True)
+    sp.add_argument("--direction", default="in", choices=("in", "out"))
+    sp.add_argument("--topic", default="inquiry")
+    sp.add_argument("--outcome")
+    sp.add_argument(
+        "--at", help="ISO date-time (Riyadh time if no offset): back-enter a paper record"
+    )
+    sp.add_argument("--follow-up", help="follow-up date, YYYY-MM-DD")
+    sp.add_argument("--caller-name")
+    sp.add_argument("--caller-mobile")
+    sp.add_argument("--duration", help="phone: call duration, e.g. 4:30 or 270")
+    sp.add_argument("--location", help="interview / branch_rep: where the visit took place")
+    sp.add_argument("--letter-ref", help="letter: reference number")
+    sp.add_argument("--letter-date", help="letter: date on the letter")
+    sp.add_argument("--platform", help="social: whatsapp, x, snapchat, instagram, ...")
+
+    aud = sub.add_parser("audit", help="the audit trail").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    add(aud, "verify", cmd_audit_verify, "check the audit trail's hash chain")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    args.data_dir = getattr(args, "data_dir", None)
+    args.json = getattr(args, "json", False)
+    args.user = getattr(args, "user", None) or os.environ.get("ESKAN_USER")
+    i18n.set_language(getattr(args, "lang", None) or os.environ.get("ESKAN_LANG") or "ar")
+    try:
+        return args.func(args)
+    except StoreError as err:
+        print(i18n.render_error(err), file=sys.stderr)
+        return EXIT_STORE
+    except EskanError as err:
+        print(i18n.render_error(err), file=sys.stderr)
+        return EXIT_REFUSED
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

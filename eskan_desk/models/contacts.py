@@ -1,0 +1,43 @@
+"""The contact log: every interaction with a beneficiary on one of the eight channels."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from eskan_desk.models.base import ID, Base, Synced
+
+
+class Contact(Synced, Base):
+    """Append-only: a contact is never edited after it syncs, only annotated."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (
+        Index("ix_contacts_beneficiary_at", "beneficiary_id", "at"),
+        Index("ix_contacts_at", "at"),
+        Index("ix_contacts_follow_up_on", "follow_up_on"),
+    )
+
+    # None for an anonymous inquiry (a caller who gave no ID still counts).
+    beneficiary_id: Mapped[str | None] = mapped_column(ForeignKey("beneficiaries.id"))
+    channel: Mapped[str] = mapped_column(String(16))
+    direction: Mapped[str] = mapped_column(String(3))
+    at: Mapped[dt.datetime]
+    staff_id: Mapped[str | None] = mapped_column(ID)
+    topic: Mapped[str] = mapped_column(String(20))
+    summary: Mapped[str] = mapped_column(Text)
+    outcome: Mapped[str | None] = mapped_column(Text)
+    follow_up_on: Mapped[dt.date | None] = mapped_column(Date)
+    follow_up_done_at: Mapped[dt.datetime | None]
+    caller_name: Mapped[str | None] = mapped_column(String(160))
+    caller_mobile: Mapped[str | None] = mapped_column(String(16))
+    # Channel-specific details
+    call_duration_s: Mapped[int | None] = mapped_column(Integer)
+    visit_location: Mapped[str | None] = mapped_column(String(120))
+    letter_ref: Mapped[str | None] = mapped_column(String(40))
+    letter_date: Mapped[dt.date | None] = mapped_column(Date)
+    social_platform: Mapped[str | None] = mapped_column(String(12))
+    # True when entered after the fact from a paper record (``--at``).
+    back_entered: Mapped[bool] = mapped_column(default=False)

@@ -1,0 +1,196 @@
+"""The contact log: record an interaction on any of the eight channels; a file's timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from eskan_desk.app import AppContext
+from eskan_desk.domain.channels import validate_channel_details
+from eskan_desk.domain.dates import parse_iso_datetime, riyadh_today, to_riyadh
+from eskan_desk.domain.enums import Channel, ContactTopic, Direction
+from eskan_desk.domain.errors import NotFoundError, ValidationError
+from eskan_desk.domain.markers import N_
+from eskan_desk.domain.phone import normalize_mobile
+from eskan_desk.domain.text import clean_text
+from eskan_desk.models import Beneficiary, Contact, Staff
+from eskan_desk.services.dto import ContactView
+from eskan_desk.services.staff import Actor
+
+MAX_SUMMARY = 4000
+MAX_BACK_ENTRY_DAYS = 366
+
+
+@dataclass
+class ContactInput:
+    """A contact as typed. ``beneficiary_id`` empty means an anonymous inquiry."""
+
+    channel: str = ""
+    summary: str = ""
+    beneficiary_id: str = ""
+    direction: str = "in"
+    topic: str = "inquiry"
+    outcome: str = ""
+    at: str = ""  # empty: now; otherwise back-entered from a paper record
+    follow_up_on: str = ""
+    caller_name: str = ""
+    caller_mobile: str = ""
+    call_duration: str = ""
+    visit_location: str = ""
+    letter_ref: str = ""
+    letter_date: str = ""
+    social_platform: str = ""
+
+
+def _opt(s: str) -> str | None:
+    s = (s or "").strip()
+    return s or None
+
+
+def _contact_time(raw: str, now: dt.datetime) -> tuple[dt.datetime, bool]:
+    if not (raw or "").strip():
+        return now, False
+    at = parse_iso_datetime(raw, "at")
+    if at > now + dt.timedelta(minutes=5):
+        raise ValidationError("at", N_("cannot be in the future"))
+    if at < now - dt.timedelta(days=MAX_BACK_ENTRY_DAYS):
+        raise ValidationError(
+            "at", N_("cannot be more than {days} days ago"), {"days": MAX_BACK_ENTRY_DAYS}
+        )
+    return at, True
+
+
+def _follow_up(raw: str, today: dt.date) -> dt.date | None:
+    if not (raw or "").strip():
+        return None
+    d = parse_iso_datetime(raw, "follow_up_on")
+    day = to_riyadh(d).date()
+    if day < today:
+        raise ValidationError("follow_up_on", N_("cannot be in the past"))
+    return day
+
+
+def log_contact(ctx: AppContext, actor: Actor, data: ContactInput) -> ContactView:
+    """Record one contact. Anonymous inquiries (no beneficiary) count too.
+
+    Raises:
+        ValidationError: a field breaks its rule (nothing is stored).
+        NotFoundError: the beneficiary does not exist.
+    """
+    now = ctx.now()
+    today = riyadh_today(now)
+    channel = Channel.parse((data.channel or "").strip(), "channel")
+    direction = Direction.parse((data.direction or "in").strip(), "direction")
+    topic = ContactTopic.parse((data.topic or "inquiry").strip(), "topic")
+    summary = clean_text(
+        data.summary, "summary", max_len=MAX_SUMMARY, required=True, multiline=True
+    )
+    outcome = clean_text(data.outcome, "outcome", max_len=MAX_SUMMARY, multiline=True)
+    at, back_entered = _contact_time(data.at, now)
+    follow_up_on = _follow_up(data.follow_up_on, today)
+    details = validate_channel_details(
+        channel,
+        call_duration=_opt(data.call_duration),
+        visit_location=_opt(data.visit_location),
+        letter_ref=_opt(data.letter_ref),
+        letter_date=_opt(data.letter_date),
+        social_platform=_opt(data.social_platform),
+        today=today,
+    )
+    caller_name = clean_text(data.caller_name, "caller_name", max_len=160)
+    caller_mobile = normalize_mobile(data.caller_mobile) if _opt(data.caller_mobile) else None
+    rec = ctx.recorder
+    with ctx.store.write() as session:
+        beneficiary_id = _resolve_beneficiary(session, data.beneficiary_id)
+        contact = Contact(
+            beneficiary_id=beneficiary_id,
+            channel=channel.value,
+            direction=direction.value,
+            at=at,
+            staff_id=actor.staff_id,
+            topic=topic.value,
+            summary=summary,
+            outcome=outcome,
+            follow_up_on=follow_up_on,
+            caller_name=caller_name,
+            caller_mobile=caller_mobile,
+            call_duration_s=details.call_duration_s,
+            visit_location=details.visit_location,
+            letter_ref=details.letter_ref,
+            letter_date=details.letter_date,
+            social_platform=details.social_platform.value if details.social_platform else None,
+            back_entered=back_entered,
+        )
+        rec.stamp_new(contact, branch_id=actor.branch_id, actor_id=actor.staff_id)
+        session.add(contact)
+        rec.record(
+            session,
+            contact,
+            action="contact.log",
+            actor_id=actor.staff_id,
+            details={"channel": contact.channel, "back_entered": back_entered},
+        )
+        return _view(contact, actor.full_name)
+
+
+def _resolve_beneficiary(session: Session, key: str) -> str | None:
+    key = (key or "").strip()
+    if not key:
+        return None
+    found = session.execute(
+        select(Beneficiary.id)
+        .where(
+            (Beneficiary.id == key)
+            | (Beneficiary.file_no == key.upper())
+            | (Beneficiary.national_id == key),
+            Beneficiary.deleted_at.is_(None),
+        )
+        .limit(1)
+    ).scalar_one_or_none()
+    if found is None:
+        raise NotFoundError(N_("No beneficiary with ID or file number {key}"), {"key": key})
+    return found
+
+
+def contact_views(session: Session, *, beneficiary_id: str, limit: int = 200) -> list[ContactView]:
+    """A file's timeline: its contacts, newest first."""
+    rows = session.execute(
+        select(Contact, Staff.full_name)
+        .outerjoin(Staff, Staff.id == Contact.staff_id)
+        .where(Contact.beneficiary_id == beneficiary_id, Contact.deleted_at.is_(None))
+        .order_by(Contact.at.desc())
+        .limit(limit)
+    ).all()
+    return [_view(c, name) for c, name in rows]
+
+
+def timeline(ctx: AppContext, beneficiary_id: str, *, limit: int = 200) -> list[ContactView]:
+    """Every contact with the beneficiary, newest first."""
+    with ctx.store.read() as session:
+        return contact_views(session, beneficiary_id=beneficiary_id, limit=limit)
+
+
+def _view(c: Contact, staff_name: str | None) -> ContactView:
+    return ContactView(
+        id=c.id,
+        beneficiary_id=c.beneficiary_id,
+        channel=c.channel,
+        direction=c.direction,
+        at=c.at,
+        topic=c.topic,
+        summary=c.summary,
+        outcome=c.outcome,
+        follow_up_on=c.follow_up_on,
+        staff_id=c.staff_id,
+        staff_name=staff_name,
+        caller_name=c.caller_name,
+        call_duration_s=c.call_duration_s,
+        visit_location=c.visit_location,
+        letter_ref=c.letter_ref,
+        letter_date=c.letter_date,
+        social_platform=c.social_platform,
+        back_entered=c.back_entered,
+    )
