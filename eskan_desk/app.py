@@ -14,7 +14,7 @@ from pathlib import Path
 
 import platformdirs
 from sqlalchemy import text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from eskan_desk.domain.errors import StoreError
 from eskan_desk.domain.hlc import HybridClock
@@ -78,7 +78,7 @@ def open_context(
     try:
         _check_readable(engine)
         migrate.upgrade(engine, backup_dir=data_dir / "backups")
-    except (OperationalError, sqlite3.DatabaseError) as exc:
+    except (DBAPIError, sqlite3.DatabaseError) as exc:
         engine.dispose()
         raise _store_error(exc, db_path) from exc
     clock_now = now or (lambda: dt.datetime.now(dt.UTC))

@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from eskan_desk.domain.dates import ms_now
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MS_MASK = (1 << 48) - 1
 _COUNTER_MAX = 0xFFF
 _COUNTER_START_BITS = 11  # leaves at least 2048 increments in each millisecond
 
@@ -50,8 +51,8 @@ class UUID7Generator:
         """Make a new id, greater than every id this generator made before."""
         with self._lock:
             ms, counter = self._tick()
-        value = (ms & (1 << 48) - 1) << 80 | 0x7 << 76 | counter << 64
-        value |= 0b10 << 62 | secrets.randbits(62)
+        value = (ms & _MS_MASK) << 80 | 0x7 << 76 | counter << 64  # unix_ts_ms, ver, rand_a
+        value |= 0b10 << 62 | secrets.randbits(62)  # var, rand_b
         return str(uuid.UUID(int=value))
 
 

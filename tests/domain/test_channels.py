@@ -16,6 +16,10 @@ from eskan_desk.domain.enums import Channel, SocialPlatform
 from eskan_desk.domain.errors import ValidationError
 
 TODAY = date(2026, 11, 27)
+NOT_A_DURATION = "must be a duration like 12:30 (minutes:seconds) or 12m"
+OUT_OF_RANGE = "must be more than zero and at most {hours} hours"
+FUTURE = "cannot be in the future"
+NOT_A_DATE = "must be a date like 2026-11-20"
 
 
 def rule_of(channel, **kwargs):
@@ -27,7 +31,11 @@ def rule_of(channel, **kwargs):
 def test_fields_per_channel():
     assert set(CHANNEL_FIELDS) == set(Channel)
     assert CHANNEL_FIELDS[Channel.PHONE] == ("call_duration",)
-    assert CHANNEL_FIELDS[Channel.INTERVIEW] == CHANNEL_FIELDS[Channel.BRANCH_REP] == ("visit_location",)
+    assert (
+        CHANNEL_FIELDS[Channel.INTERVIEW]
+        == CHANNEL_FIELDS[Channel.BRANCH_REP]
+        == ("visit_location",)
+    )
     assert CHANNEL_FIELDS[Channel.LETTER] == ("letter_ref", "letter_date")
     assert CHANNEL_FIELDS[Channel.SOCIAL] == ("social_platform",)
     for channel in (Channel.HELP_REQUEST, Channel.VOLUNTEER, Channel.WEBSITE):
@@ -53,7 +61,9 @@ def test_letter():
     details = validate_channel_details("letter", today=TODAY, letter_ref="7", letter_date=TODAY)
     assert details.letter_date == TODAY
     dt = datetime(2026, 11, 1, 9, 0)
-    assert validate_channel_details("letter", today=TODAY, letter_ref="7", letter_date=dt).letter_date == date(2026, 11, 1)
+    assert validate_channel_details(
+        "letter", today=TODAY, letter_ref="7", letter_date=dt
+    ).letter_date == date(2026, 11, 1)
 
 
 def test_social():
@@ -62,7 +72,10 @@ def test_social():
 
 
 def test_blank_values_count_as_not_given():
-    assert validate_channel_details("website", today=TODAY, call_duration="", letter_ref=" ") == ChannelDetails()
+    assert (
+        validate_channel_details("website", today=TODAY, call_duration="", letter_ref=" ")
+        == ChannelDetails()
+    )
 
 
 @pytest.mark.parametrize(
@@ -70,16 +83,16 @@ def test_blank_values_count_as_not_given():
     [
         ("letter", {}, "letter_ref", "is required"),
         ("letter", {"letter_ref": "ر" * 41}, "letter_ref", "must be at most {max} characters"),
-        ("letter", {"letter_ref": "1", "letter_date": "2026-11-28"}, "letter_date", "cannot be in the future"),
-        ("letter", {"letter_ref": "1", "letter_date": "28/11/2026"}, "letter_date", "must be a date like 2026-11-20"),
+        ("letter", {"letter_ref": "1", "letter_date": "2026-11-28"}, "letter_date", FUTURE),
+        ("letter", {"letter_ref": "1", "letter_date": "28/11/2026"}, "letter_date", NOT_A_DATE),
         ("social", {}, "social_platform", "is required"),
         ("social", {"social_platform": "telegram"}, "social_platform", "must be one of: {choices}"),
-        ("phone", {"call_duration": "abc"}, "call_duration", "must be a duration like 12:30 (minutes:seconds) or 12m"),
-        ("phone", {"call_duration": 0}, "call_duration", "must be more than zero and at most {hours} hours"),
-        ("phone", {"call_duration": MAX_CALL_SECONDS + 1}, "call_duration", "must be more than zero and at most {hours} hours"),
+        ("phone", {"call_duration": "abc"}, "call_duration", NOT_A_DURATION),
+        ("phone", {"call_duration": 0}, "call_duration", OUT_OF_RANGE),
+        ("phone", {"call_duration": MAX_CALL_SECONDS + 1}, "call_duration", OUT_OF_RANGE),
         ("fax", {}, "channel", "must be one of: {choices}"),
     ],
-)  # fmt: skip
+)
 def test_rules(channel, kwargs, field, message):
     err = rule_of(channel, **kwargs)
     assert (err.field, err.message) == (field, message)
@@ -103,8 +116,18 @@ def test_a_detail_of_another_channel_is_refused(channel, kwargs, field):
 
 @pytest.mark.parametrize(
     ("raw", "seconds"),
-    [(90, 90), ("90", 90), ("1:30", 90), ("01:30", 90), ("12m", 720), ("12 min", 720), ("١٢:٠٥", 725), ("1:02:03", 3723), ("4:00:00", 14400)],
-)  # fmt: skip
+    [
+        (90, 90),
+        ("90", 90),
+        ("1:30", 90),
+        ("01:30", 90),
+        ("12m", 720),
+        ("12 min", 720),
+        ("١٢:٠٥", 725),
+        ("1:02:03", 3723),
+        ("4:00:00", 14400),
+    ],
+)
 def test_duration_forms(raw, seconds):
     assert parse_call_duration(raw) == seconds
 

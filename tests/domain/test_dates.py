@@ -78,7 +78,9 @@ def test_unknown_language_or_digits():
         format_hijri(TODAY, "ar", "roman")
 
 
-@pytest.mark.parametrize(("y", "m", "d"), [(1448, 3, 30), (1448, 13, 1), (1448, 1, 0), (1340, 1, 1), (1501, 1, 1)])
+@pytest.mark.parametrize(
+    ("y", "m", "d"), [(1448, 3, 30), (1448, 13, 1), (1448, 1, 0), (1340, 1, 1), (1501, 1, 1)]
+)
 def test_invalid_hijri_dates(y, m, d):
     with pytest.raises(ValidationError) as info:
         from_hijri(y, m, d)
@@ -106,7 +108,9 @@ def test_consecutive_days_cross_month_ends_correctly(d):
 
 @given(st.dates())
 def test_week_is_sunday_to_saturday(d):
-    start, end = week_bounds(d) if date.min + timedelta(7) < d < date.max - timedelta(7) else (None, None)
+    start, end = (
+        week_bounds(d) if date.min + timedelta(7) < d < date.max - timedelta(7) else (None, None)
+    )
     if start is None:
         return
     assert start.weekday() == 6 and end.weekday() == 5  # Sunday, Saturday
@@ -174,12 +178,21 @@ def test_oldest_accepted_birth_date_is_exactly_120_years_ago():
 def test_parse_iso_datetime():
     assert parse_iso_datetime("2026-11-20T10:30", "at") == datetime(2026, 11, 20, 7, 30, tzinfo=UTC)
     assert parse_iso_datetime("2026-11-20", "at") == datetime(2026, 11, 19, 21, 0, tzinfo=UTC)
-    assert parse_iso_datetime("2026-11-20T10:30Z", "at") == datetime(2026, 11, 20, 10, 30, tzinfo=UTC)
+    assert parse_iso_datetime("2026-11-20T10:30Z", "at") == datetime(
+        2026, 11, 20, 10, 30, tzinfo=UTC
+    )
     assert parse_iso_datetime("٢٠٢٦-١١-٢٠ 10:30+03:00", "at").hour == 7
     assert parse_iso_datetime("2026-11-20T10:30", "at").tzinfo is UTC
 
 
-@pytest.mark.parametrize(("raw", "message"), [("", "is required"), ("20/11/2026", "must be a date-time like 2026-11-20T10:30"), ("2026-11-31", "must be a date-time like 2026-11-20T10:30")])
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("", "is required"),
+        ("20/11/2026", "must be a date-time like 2026-11-20T10:30"),
+        ("2026-11-31", "must be a date-time like 2026-11-20T10:30"),
+    ],
+)
 def test_parse_iso_datetime_errors(raw, message):
     with pytest.raises(ValidationError) as info:
         parse_iso_datetime(raw, "at")

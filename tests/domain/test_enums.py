@@ -36,7 +36,10 @@ def test_the_eight_channel_codes():
     [
         ("Direction", ["in", "out"]),
         ("Gender", ["m", "f"]),
-        ("Role", ["receptionist", "representative", "researcher", "supervisor", "committee", "admin"]),
+        (
+            "Role",
+            ["receptionist", "representative", "researcher", "supervisor", "committee", "admin"],
+        ),
         ("NeedTier", ["A", "B", "C"]),
         ("MaritalStatus", ["single", "married", "divorced", "widowed", "abandoned"]),
         ("HousingType", ["owned", "rented", "relatives", "other"]),

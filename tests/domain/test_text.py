@@ -54,7 +54,11 @@ def test_empty_is_none_or_required():
 
 def test_too_long():
     err = rule_of(clean_text, "abcdef", "notes", max_len=5)
-    assert (err.field, err.message, err.params["max"]) == ("notes", "must be at most {max} characters", 5)
+    assert (err.field, err.message, err.params["max"]) == (
+        "notes",
+        "must be at most {max} characters",
+        5,
+    )
 
 
 def test_ten_thousand_character_name_is_refused():

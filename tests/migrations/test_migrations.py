@@ -1,0 +1,101 @@
+"""Migrations build the store from nothing, agree with the models, and fail without a trace."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+
+from eskan_desk.app import STORE_FILE, open_context
+from eskan_desk.models import Base, migrate
+from eskan_desk.models.engine import make_engine, sqlite_url
+from eskan_desk.models.search_index import PREFIX
+
+
+def _include(obj, name, type_, reflected, compare_to):
+    return not (name or "").startswith(PREFIX) and name != "alembic_version"
+
+
+def test_upgrade_from_empty_reaches_head_and_matches_models(tmp_path):
+    engine = make_engine(sqlite_url(tmp_path / "s.sqlite3"))
+    assert migrate.upgrade(engine) is True
+    assert migrate.current_revision(engine) == migrate.head_revision()
+    with engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True,
+                                                     "include_object": _include})
+        diff = compare_metadata(ctx, Base.metadata)
+    assert diff == []
+    tables = set(inspect(engine).get_table_names())
+    assert {"beneficiaries", "contacts", "audit_events", "sync_outbox", "fts_beneficiary"} <= tables
+    assert migrate.upgrade(engine) is False  # idempotent
+    engine.dispose()
+
+
+def test_store_pragmas(ctx):
+    with ctx.store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+
+
+def test_failed_ddl_leaves_nothing_half_done(tmp_path):
+    """The transactional-DDL recipe: without it pysqlite commits CREATE TABLE on its own."""
+    engine = make_engine(sqlite_url(tmp_path / "s.sqlite3"))
+    with pytest.raises(RuntimeError), engine.begin() as conn:
+        conn.execute(text("CREATE TABLE half_done (x INTEGER)"))
+        conn.execute(text("INSERT INTO half_done VALUES (1)"))
+        raise RuntimeError("migration step failed")
+    assert "half_done" not in inspect(engine).get_table_names()
+    engine.dispose()
+
+
+def test_a_migration_that_fails_rolls_back_whole(tmp_path, monkeypatch):
+    engine = make_engine(sqlite_url(tmp_path / "s.sqlite3"))
+    from alembic import command
+
+    real_upgrade = command.upgrade
+
+    def failing(cfg, target):
+        real_upgrade(cfg, target)  # every table created in this transaction...
+        raise RuntimeError("power cut")  # ...then the process dies before commit
+
+    monkeypatch.setattr(migrate.command, "upgrade", failing)
+    with pytest.raises(RuntimeError):
+        migrate.upgrade(engine)
+    assert inspect(engine).get_table_names() == []
+    engine.dispose()
+
+
+def test_upgrade_of_an_existing_store_keeps_a_backup_first(data_dir):
+    db = data_dir / STORE_FILE
+    with sqlite3.connect(db) as conn:  # pretend the store predates the newest migration
+        conn.execute("UPDATE alembic_version SET version_num = 'older'")
+    engine = make_engine(sqlite_url(db))
+    backups = data_dir / "backups"
+    with pytest.raises(Exception):  # noqa: B017 - 'older' is unknown to Alembic
+        migrate.upgrade(engine, backup_dir=backups)
+    engine.dispose()
+    copies = list(backups.glob("eskan-*.sqlite3"))
+    assert len(copies) == 1
+    with sqlite3.connect(copies[0]) as conn:
+        assert conn.execute("SELECT count(*) FROM staff").fetchone()[0] == 1
+
+
+def test_missing_store_is_a_clear_error(tmp_path):
+    from eskan_desk.domain.errors import StoreError
+
+    with pytest.raises(StoreError) as err:
+        open_context(tmp_path / "nowhere", create=False)
+    assert "eskan init" in str(err.value)
+
+
+def test_damaged_store_is_a_clear_error(tmp_path):
+    from eskan_desk.domain.errors import StoreError
+
+    (tmp_path / STORE_FILE).write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError) as err:
+        open_context(tmp_path)
+    assert "damaged" in str(err.value)
