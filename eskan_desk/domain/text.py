@@ -1,7 +1,7 @@
 """Cleaning free text and validating the parts of a person's name.
 
-Decision: invisible characters are *stripped silently*, not refused. Names and numbers copied
-out of WhatsApp, web pages or Word carry bidi marks (U+200F RIGHT-TO-LEFT MARK above all), zero-width
+Decision: invisible characters are *stripped silently*, not refused. Names and numbers copied out
+of WhatsApp, web pages or Word carry bidi marks (U+200F RIGHT-TO-LEFT MARK above all), zero-width
 joiners and BOMs that the user cannot see and could not remove; refusing them would leave the user
 staring at a correct-looking value. What is stripped: every format (Cf) and control (Cc) character
 -- this covers the bidi controls U+200E, U+200F, U+202A..U+202E, U+2066..U+2069, U+061C, the

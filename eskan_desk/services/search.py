@@ -128,3 +128,27 @@ def _summary(r: Any) -> BeneficiarySummary:
 
 
 __all__ = ["name_query", "normalize_for_search", "search_beneficiaries"]
+
+
+def list_beneficiaries(
+    ctx: AppContext, *, after_file_no: str | None = None, limit: int = 200
+) -> list[BeneficiarySummary]:
+    """The registry page by page, newest file first (keyset paging: fast at any depth)."""
+    b = Beneficiary
+    cols = (b.id, b.file_no, b.national_id, b.first_name, b.father_name, b.grandfather_name,
+            b.family_name, b.mobile, b.gender, b.category, b.city, b.district,
+            b.registration_status)
+    query = select(*cols).where(b.deleted_at.is_(None))
+    if after_file_no is not None:
+        query = query.where(b.file_no < after_file_no)
+    with ctx.store.read() as session:
+        rows = session.execute(query.order_by(b.file_no.desc()).limit(limit)).all()
+    return [_summary(r) for r in rows]
+
+
+def count_beneficiaries(ctx: AppContext) -> int:
+    """How many live files the registry holds."""
+    with ctx.store.read() as session:
+        return session.execute(
+            text("SELECT count(*) FROM beneficiaries WHERE deleted_at IS NULL")
+        ).scalar_one()

@@ -1,0 +1,36 @@
+"""Run every benchmark and print one table (also written to bench/results/latest.md)."""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench import search_bench
+
+OUT = Path(__file__).resolve().parent / "results"
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(prog="bench")
+    p.add_argument("--beneficiaries", type=int, default=100_000)
+    p.add_argument("--queries", type=int, default=400)
+    args = p.parse_args()
+    lines = [
+        f"# Eskan Desk benchmarks — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        f"Machine: {platform.machine()}, {platform.processor() or 'cpu'}, "
+        f"Python {platform.python_version()}, SQLite {__import__('sqlite3').sqlite_version}",
+        "",
+    ]
+    lines += search_bench.run(beneficiaries=args.beneficiaries, queries=args.queries)
+    text = "\n".join(lines)
+    print(text)
+    OUT.mkdir(exist_ok=True)
+    (OUT / "latest.md").write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

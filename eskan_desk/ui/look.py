@@ -1,0 +1,55 @@
+"""Fonts, language direction and Qt's own translations, set once at start-up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+from eskan_desk import i18n
+
+FONTS_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
+UI_FAMILIES = ["Noto Sans Arabic", "Noto Sans"]  # Arabic first; Latin, digits, @ from Noto Sans
+UI_POINT_SIZE = 11
+
+
+def load_fonts() -> list[str]:
+    """Register the bundled fonts; returns the families Qt now knows from them."""
+    families: list[str] = []
+    for path in sorted(FONTS_DIR.glob("*.ttf")):
+        font_id = QFontDatabase.addApplicationFont(str(path))
+        if font_id >= 0:
+            families += QFontDatabase.applicationFontFamilies(font_id)
+    return sorted(set(families))
+
+
+def ui_font(point_size: int = UI_POINT_SIZE, *, bold: bool = False) -> QFont:
+    font = QFont()
+    font.setFamilies(UI_FAMILIES)
+    font.setPointSize(point_size)
+    font.setBold(bold)
+    return font
+
+
+def apply_language(app: QApplication, lang: str) -> None:
+    """Language, direction and Qt's own button texts (``qtbase_ar``)."""
+    i18n.set_language(lang)
+    app.setLayoutDirection(
+        Qt.LayoutDirection.RightToLeft if i18n.is_rtl(lang) else Qt.LayoutDirection.LeftToRight
+    )
+    QLocale.setDefault(QLocale(QLocale.Language.Arabic, QLocale.Country.SaudiArabia)
+                       if lang == "ar" else QLocale(QLocale.Language.English))
+    if lang != "en":
+        translator = QTranslator(app)
+        qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        if translator.load(f"qtbase_{lang}", qt_dir):
+            app.installTranslator(translator)
+            app._eskan_qt_translator = translator  # keep it alive with the app
+
+
+def style_app(app: QApplication) -> None:
+    load_fonts()
+    app.setFont(ui_font())
+    app.setStyle("Fusion")
