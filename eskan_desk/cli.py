@@ -18,6 +18,7 @@ from typing import Any
 
 from eskan_desk import __version__, i18n
 from eskan_desk.app import AppContext, open_context
+from eskan_desk.domain.enums import Channel
 from eskan_desk.domain.errors import EskanError, StoreError, ValidationError
 from eskan_desk.i18n import N_, _
 
@@ -273,7 +274,7 @@ def cmd_contacts_add(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(c.to_json())
     else:
-        print(_("Contact recorded ({channel}).").format(channel=c.channel))
+        print(_("Contact recorded ({channel}).").format(channel=_(Channel(c.channel).label)))
     return 0
 
 

@@ -80,11 +80,22 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 _ = gettext
 
 
-def render_error(err: EskanError) -> str:
-    """The one-line message shown to a user: ``<field>: <rule>`` in the current language."""
+def _display(value: Any) -> Any:
+    """A parameter as the user should read it: enum members by their translated label."""
+    label = getattr(value, "label", None)
+    return gettext(label) if isinstance(label, str) else value
+
+
+def _rule(err: EskanError) -> str:
     text = gettext(err.message)
     if err.params:
-        text = text.format(**err.params)
+        text = text.format(**{k: _display(v) for k, v in err.params.items()})
+    return text
+
+
+def render_error(err: EskanError) -> str:
+    """The one-line message shown to a user: ``<field>: <rule>`` in the current language."""
+    text = _rule(err)
     field = getattr(err, "field", None)
     if field:
         label = gettext(FIELD_LABELS.get(field, field))
@@ -95,7 +106,4 @@ def render_error(err: EskanError) -> str:
 
 def render_validation_field(err: ValidationError) -> tuple[str, str]:
     """The field code and the translated rule alone, for a message beside a form field."""
-    text = gettext(err.message)
-    if err.params:
-        text = text.format(**err.params)
-    return err.field, text
+    return err.field, _rule(err)

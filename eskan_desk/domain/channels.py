@@ -126,7 +126,7 @@ def _refuse_foreign_fields(channel: Channel, given: dict[str, Any]) -> None:
     for field, value in given.items():
         if not _is_blank(value) and field not in CHANNEL_FIELDS[channel]:
             raise ValidationError(
-                field, N_("does not apply to the {channel} channel"), {"channel": channel.value}
+                field, N_("does not apply to the {channel} channel"), {"channel": channel}
             )
 
 

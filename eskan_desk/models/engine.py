@@ -12,6 +12,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 BUSY_TIMEOUT_MS = 5000
+CACHE_KB = 64 * 1024  # page cache per connection; SQLite's default 2 MB is tiny
 
 
 def sqlite_url(path: Path) -> str:
@@ -37,6 +38,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=FULL")
         cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA cache_size=-{CACHE_KB}")
         cur.close()
 
     @event.listens_for(engine, "begin")

@@ -34,6 +34,7 @@ CHUNK = 5000
 MAX_BENEFICIARIES = 1_000_000
 MAX_CONTACTS = 10_000_000
 WEEKS = 12
+DEMO_CACHE_KB = 512 * 1024
 
 CATEGORY_WEIGHTS = {
     "widow": 24,
@@ -88,8 +89,10 @@ INCOME_RANGES = {
 
 
 def _db_time(value: dt.datetime) -> str:
-    """SQLAlchemy's SQLite storage format for a UTC datetime."""
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    """SQLAlchemy's SQLite storage format for a UTC datetime (``YYYY-MM-DD HH:MM:SS.ffffff``)."""
+    if value.utcoffset():
+        value = value.astimezone(dt.UTC)
+    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def _pick(rng: random.Random, weights: dict[str, int]) -> str:
@@ -250,6 +253,8 @@ def generate_demo(
     raw = ctx.store.engine.raw_connection()
     try:
         conn = raw.driver_connection
+        # Random-order inserts into large indexes: give SQLite room to keep them in memory.
+        conn.execute(f"PRAGMA cache_size = -{DEMO_CACHE_KB}")
         prev = conn.execute("SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1").fetchone()
         writer = _Writer(conn, ctx, actor, ids, prev[0] if prev else GENESIS_HASH)
         ben_ids = _families(conn, writer, rng, now, beneficiaries, progress)
@@ -414,7 +419,7 @@ def _family(
             action="member.add",
             when=created,
         )
-    for kind in {_pick(rng, INCOME_KINDS) for _ in range(rng.randint(1, 2))}:
+    for kind in dict.fromkeys(_pick(rng, INCOME_KINDS) for _ in range(rng.randint(1, 2))):
         low, high = INCOME_RANGES[kind]
         w.add(
             "income_sources",
