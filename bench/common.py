@@ -28,7 +28,7 @@ def time_each(fn: Callable[[str], object], inputs: list[str], repeat: int = 1) -
 
 def pct(samples: list[float], p: float) -> float:
     ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def median(samples: list[float]) -> float:
@@ -51,11 +51,17 @@ def demo_store(beneficiaries: int, contacts: int, seed: int = 2111) -> tuple[App
             (path / STORE_FILE).unlink()
         ctx = open_context(path)
         if not is_initialized(ctx):
-            initialize_store(ctx, branch_code="KMS", branch_name="فرع خميس مشيط",
-                             admin_username="admin", admin_password="bench-password")
+            initialize_store(
+                ctx,
+                branch_code="KMS",
+                branch_name="فرع خميس مشيط",
+                admin_username="admin",
+                admin_password="bench-password",
+            )
         t0 = time.perf_counter()
-        generate_demo(ctx, resolve_actor(ctx), beneficiaries=beneficiaries, contacts=contacts,
-                      seed=seed)
+        generate_demo(
+            ctx, resolve_actor(ctx), beneficiaries=beneficiaries, contacts=contacts, seed=seed
+        )
         built = time.perf_counter() - t0
         ctx.close()
         ready.write_text(f"{built:.1f}\n")

@@ -16,14 +16,22 @@ LIMIT = 50
 def _samples(conn: sqlite3.Connection, n: int, rng: random.Random) -> dict[str, list[str]]:
     rows = conn.execute(
         "SELECT first_name, father_name, family_name, national_id, mobile FROM beneficiaries "
-        "ORDER BY random() LIMIT ?", (n,)).fetchall()
+        "ORDER BY random() LIMIT ?",
+        (n,),
+    ).fetchall()
     strip_hamza = str.maketrans("أإآة", "اااه")
-    names = [f"{f} {fa}".translate(strip_hamza) if i % 2 else f"{f} {fam}"
-             for i, (f, fa, fam, _, _) in enumerate(rows)]
+    names = [
+        f"{f} {fa}".translate(strip_hamza) if i % 2 else f"{f} {fam}"
+        for i, (f, fa, fam, _, _) in enumerate(rows)
+    ]
     prefixes = [r[0][: rng.choice((2, 3, 4))] for r in rows]
     ids = [r[3] for r in rows]
-    forms = (lambda m: "0" + m[4:], lambda m: m, lambda m: f"0{m[4:6]} {m[6:9]} {m[9:]}",
-             lambda m: "00" + m[1:])
+    forms = (
+        lambda m: "0" + m[4:],
+        lambda m: m,
+        lambda m: f"0{m[4:6]} {m[6:9]} {m[9:]}",
+        lambda m: "00" + m[1:],
+    )
     mobiles = [forms[i % 4](r[4]) for i, r in enumerate(rows)]
     return {"name": names, "prefix": prefixes, "national ID": ids, "mobile": mobiles}
 
@@ -37,8 +45,11 @@ def _raw_fts(conn: sqlite3.Connection, kind: str):
             if kind == "mobile":
                 digits = "0" + digits[-9:]
             match = f'numbers : "{digits}"'
-        return conn.execute("SELECT rowid FROM fts_beneficiary WHERE fts_beneficiary MATCH ? "
-                            "LIMIT ?", (match, LIMIT)).fetchall()
+        return conn.execute(
+            "SELECT rowid FROM fts_beneficiary WHERE fts_beneficiary MATCH ? LIMIT ?",
+            (match, LIMIT),
+        ).fetchall()
+
     return run
 
 
@@ -46,14 +57,19 @@ def _like(conn: sqlite3.Connection, kind: str):
     def run(q: str) -> list:
         if kind in ("name", "prefix"):
             words = normalize_for_search(q).split()
-            where = " AND ".join("(first_name || ' ' || father_name || ' ' || grandfather_name "
-                                 "|| ' ' || family_name) LIKE ?" for _ in words)
+            where = " AND ".join(
+                "(first_name || ' ' || father_name || ' ' || grandfather_name "
+                "|| ' ' || family_name) LIKE ?"
+                for _ in words
+            )
             params = [f"%{w}%" for w in words]
         else:
             digits = "".join(ch for ch in q if ch.isdigit())[-9:]
             where, params = "(national_id LIKE ? OR mobile LIKE ?)", [f"%{digits}%"] * 2
-        return conn.execute(f"SELECT id FROM beneficiaries WHERE {where} LIMIT ?",
-                            (*params, LIMIT)).fetchall()
+        return conn.execute(
+            f"SELECT id FROM beneficiaries WHERE {where} LIMIT ?", (*params, LIMIT)
+        ).fetchall()
+
     return run
 
 
@@ -62,13 +78,17 @@ def run(*, beneficiaries: int, queries: int) -> list[str]:
     rng = random.Random(7)
     raw = sqlite3.connect(ctx.data_dir / STORE_FILE)
     samples = _samples(raw, queries, rng)
-    lines = [f"## Search at {beneficiaries:,} beneficiaries ({queries} queries per kind, "
-             f"limit {LIMIT})", ""]
+    lines = [
+        f"## Search at {beneficiaries:,} beneficiaries ({queries} queries per kind, limit {LIMIT})",
+        "",
+    ]
     if built:
         lines.append(f"Demo store built in {built:.1f} s.\n")
-    lines += ["| kind | service p50 | service p95 | raw FTS5 p50 | raw FTS5 p95 | "
-              "service/raw p95 | LIKE scan p50 | LIKE scan p95 |",
-              "|---|---|---|---|---|---|---|---|"]
+    lines += [
+        "| kind | service p50 | service p95 | raw FTS5 p50 | raw FTS5 p95 | "
+        "service/raw p95 | LIKE scan p50 | LIKE scan p95 |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for kind, inputs in samples.items():
         service = time_each(lambda q: search_beneficiaries(ctx, q, limit=LIMIT), inputs)
         fts = time_each(_raw_fts(raw, kind), inputs)
@@ -77,9 +97,13 @@ def run(*, beneficiaries: int, queries: int) -> list[str]:
             f"| {kind} | {median(service):.2f} ms | {pct(service, 95):.2f} ms | "
             f"{median(fts):.2f} ms | {pct(fts, 95):.2f} ms | "
             f"{pct(service, 95) / max(pct(fts, 95), 1e-6):.1f}× | "
-            f"{median(like):.1f} ms | {pct(like, 95):.1f} ms |")
+            f"{median(like):.1f} ms | {pct(like, 95):.1f} ms |"
+        )
     raw.close()
     ctx.close()
-    lines += ["", "Target: service p95 ≤ 5 ms and within 2× of raw FTS5 (names, prefixes); "
-              "IDs and mobiles use exact B-tree lookups, raw FTS5 is shown for scale."]
+    lines += [
+        "",
+        "Target: service p95 ≤ 5 ms and within 2× of raw FTS5 (names, prefixes); "
+        "IDs and mobiles use exact B-tree lookups, raw FTS5 is shown for scale.",
+    ]
     return lines

@@ -125,15 +125,24 @@ def cmd_quickstart(args: argparse.Namespace) -> int:
     try:
         if is_initialized(ctx):
             branch = current_branch(ctx)
-            print(_("Store ready in {path} (branch {code}).").format(path=ctx.data_dir,
-                                                                     code=branch.code))
+            print(
+                _("Store ready in {path} (branch {code}).").format(
+                    path=ctx.data_dir, code=branch.code
+                )
+            )
             return 0
         password = secrets.token_urlsafe(9)
-        actor = initialize_store(ctx, branch_code="KMS", branch_name=_("Khamis Mushait branch"),
-                                 admin_username="admin", admin_password=password,
-                                 admin_full_name=_("System administrator"))
-        generate_demo(ctx, actor, beneficiaries=args.beneficiaries, contacts=args.contacts,
-                      seed=args.seed)
+        actor = initialize_store(
+            ctx,
+            branch_code="KMS",
+            branch_name=_("Khamis Mushait branch"),
+            admin_username="admin",
+            admin_password=password,
+            admin_full_name=_("System administrator"),
+        )
+        generate_demo(
+            ctx, actor, beneficiaries=args.beneficiaries, contacts=args.contacts, seed=args.seed
+        )
     finally:
         ctx.close()
     print(_("A demo store was created in {path}.").format(path=ctx.data_dir))
@@ -346,8 +355,12 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--contacts", type=int, default=3000)
     sp.add_argument("--seed", type=int, default=2111)
 
-    sp = add(sub, "quickstart", cmd_quickstart,
-             "first run: create a demo store with an administrator, unless one exists")
+    sp = add(
+        sub,
+        "quickstart",
+        cmd_quickstart,
+        "first run: create a demo store with an administrator, unless one exists",
+    )
     sp.add_argument("--beneficiaries", type=int, default=300)
     sp.add_argument("--contacts", type=int, default=3000)
     sp.add_argument("--seed", type=int, default=2111)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gettext as _gettext
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from eskan_desk.domain.errors import FIELD_LABELS, EskanError, ValidationError
 from eskan_desk.domain.markers import N_

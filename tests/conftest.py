@@ -39,9 +39,14 @@ def template_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An initialised store (branch KMS, admin) made once by the real migrations."""
     path = tmp_path_factory.mktemp("template")
     ctx = open_context(path)
-    initialize_store(ctx, branch_code="KMS", branch_name="فرع خميس مشيط",
-                     admin_username="admin", admin_password=ADMIN_PASSWORD,
-                     admin_full_name="مدير النظام")
+    initialize_store(
+        ctx,
+        branch_code="KMS",
+        branch_name="فرع خميس مشيط",
+        admin_username="admin",
+        admin_password=ADMIN_PASSWORD,
+        admin_full_name="مدير النظام",
+    )
     ctx.close()
     return path
 

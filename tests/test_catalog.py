@@ -16,7 +16,8 @@ PLACEHOLDER = re.compile(r"\{[^}]*\}")
 def source_messages() -> set[str]:
     found = set()
     for _file, _line, message, _comments, _ctx in extract_from_dir(
-        str(ROOT / "eskan_desk"), keywords={"_": None, "N_": None, "gettext": None},
+        str(ROOT / "eskan_desk"),
+        keywords={"_": None, "N_": None, "gettext": None},
     ):
         found.add(message if isinstance(message, str) else message[0])
     return found

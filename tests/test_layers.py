@@ -36,8 +36,11 @@ def modules():
 
 
 def test_only_the_ui_imports_qt():
-    leaks = [str(p) for p, parts in modules() if parts[0] != "ui"
-             and any(n.split(".")[0] in {"PySide6", "shiboken6"} for n in imports(p))]
+    leaks = [
+        str(p)
+        for p, parts in modules()
+        if parts[0] != "ui" and any(n.split(".")[0] in {"PySide6", "shiboken6"} for n in imports(p))
+    ]
     assert leaks == []
 
 

@@ -135,9 +135,21 @@ def list_beneficiaries(
 ) -> list[BeneficiarySummary]:
     """The registry page by page, newest file first (keyset paging: fast at any depth)."""
     b = Beneficiary
-    cols = (b.id, b.file_no, b.national_id, b.first_name, b.father_name, b.grandfather_name,
-            b.family_name, b.mobile, b.gender, b.category, b.city, b.district,
-            b.registration_status)
+    cols = (
+        b.id,
+        b.file_no,
+        b.national_id,
+        b.first_name,
+        b.father_name,
+        b.grandfather_name,
+        b.family_name,
+        b.mobile,
+        b.gender,
+        b.category,
+        b.city,
+        b.district,
+        b.registration_status,
+    )
     query = select(*cols).where(b.deleted_at.is_(None))
     if after_file_no is not None:
         query = query.where(b.file_no < after_file_no)

@@ -39,8 +39,11 @@ def apply_language(app: QApplication, lang: str) -> None:
     app.setLayoutDirection(
         Qt.LayoutDirection.RightToLeft if i18n.is_rtl(lang) else Qt.LayoutDirection.LeftToRight
     )
-    QLocale.setDefault(QLocale(QLocale.Language.Arabic, QLocale.Country.SaudiArabia)
-                       if lang == "ar" else QLocale(QLocale.Language.English))
+    QLocale.setDefault(
+        QLocale(QLocale.Language.Arabic, QLocale.Country.SaudiArabia)
+        if lang == "ar"
+        else QLocale(QLocale.Language.English)
+    )
     if lang != "en":
         translator = QTranslator(app)
         qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)

@@ -20,10 +20,17 @@ from eskan_desk.ui.look import apply_language, style_app
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="eskan-desk", description="Eskan Desk desktop application")
     p.add_argument("--data-dir", type=Path, help="data folder (default: ESKAN_DATA_DIR)")
-    p.add_argument("--lang", choices=i18n.LANGUAGES,
-                   default=os.environ.get("ESKAN_LANG", i18n.DEFAULT_LANGUAGE))
-    p.add_argument("--screenshots", type=Path, metavar="DIR",
-                   help="render every main screen to DIR/*.png and exit")
+    p.add_argument(
+        "--lang",
+        choices=i18n.LANGUAGES,
+        default=os.environ.get("ESKAN_LANG", i18n.DEFAULT_LANGUAGE),
+    )
+    p.add_argument(
+        "--screenshots",
+        type=Path,
+        metavar="DIR",
+        help="render every main screen to DIR/*.png and exit",
+    )
     return p.parse_args(argv)
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -33,6 +33,8 @@ from eskan_desk.ui.look import ui_font
 from eskan_desk.ui.tasks import TaskRunner
 
 SEARCH_LIMIT = 200
+NAME_COLUMN = 1
+COLUMN_WIDTHS = (150, 0, 110, 120, 120, 90, 150, 90)
 
 
 class MainWindow(QMainWindow):
@@ -59,7 +61,8 @@ class MainWindow(QMainWindow):
         self.search_box = QLineEdit(central)
         self.search_box.setObjectName("search")
         self.search_box.setPlaceholderText(
-            _("Search by name, national ID, mobile number or file number"))
+            _("Search by name, national ID, mobile number or file number")
+        )
         self.search_box.setClearButtonEnabled(True)
         self.search_box.setMinimumHeight(36)
         self.search_box.textChanged.connect(self.on_search_text)
@@ -77,15 +80,18 @@ class MainWindow(QMainWindow):
         self.table.verticalHeader().setDefaultSectionSize(30)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for col, width in enumerate((150, 260, 120, 130, 130, 100, 140)):
-            self.table.setColumnWidth(col, width)
+        header.setSectionResizeMode(NAME_COLUMN, QHeaderView.ResizeMode.Stretch)
+        for col, width in enumerate(COLUMN_WIDTHS):
+            if col != NAME_COLUMN:
+                self.table.setColumnWidth(col, width)
         layout.addWidget(self.table, 1)
         self.setCentralWidget(central)
         self.branch_label = QLabel(self)
         self.date_label = QLabel(self)
         self.sync_label = QLabel(self)
         for label in (self.branch_label, self.date_label, self.sync_label):
+            label.setContentsMargins(12, 0, 12, 0)
+            label.setFrameShape(QFrame.Shape.StyledPanel)
             self.statusBar().addPermanentWidget(label)
         QShortcut(QKeySequence("Ctrl+F"), self, activated=self.focus_search)
         self.search_box.setFocus()
@@ -136,15 +142,14 @@ class MainWindow(QMainWindow):
 
     def refresh_status(self) -> None:
         branch = current_branch(self.ctx)
-        self.branch_label.setText(_("Branch: {name} ({code})").format(name=branch.name,
-                                                                      code=branch.code))
+        self.branch_label.setText(
+            _("Branch: {name} ({code})").format(name=branch.name, code=branch.code)
+        )
         self.date_label.setText(format_dual(riyadh_today(self.ctx.now()), current_language()))
         self.sync_label.setText(
-            _("Changes waiting to sync: {n}").format(n=f"{pending_changes(self.ctx):,}"))
+            _("Changes waiting to sync: {n}").format(n=f"{pending_changes(self.ctx):,}")
+        )
 
     def closeEvent(self, event: Any) -> None:
         self.runner.shutdown()
         super().closeEvent(event)
-
-
-Qt  # noqa: B018 - re-exported for screens built on this module

@@ -11,7 +11,7 @@ from eskan_desk.ui.main_window import MainWindow
 from eskan_desk.ui.tasks import ImmediateRunner
 
 
-def _grab(widget, path: Path) -> Path:  # noqa: ANN001
+def _grab(widget, path: Path) -> Path:
     widget.show()
     QApplication.processEvents()
     widget.grab().save(str(path))

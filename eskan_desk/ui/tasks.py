@@ -45,8 +45,9 @@ class TaskRunner:
         self._relay = _Relay()
         self._relay.finished.connect(self._relay.deliver)
 
-    def submit(self, fn: Callable[[], Any], on_done: Done | None = None,
-               on_error: Failed | None = None) -> Future:
+    def submit(
+        self, fn: Callable[[], Any], on_done: Done | None = None, on_error: Failed | None = None
+    ) -> Future:
         future = self._pool.submit(fn)
         future.add_done_callback(lambda f: self._relay.finished.emit(f, on_done, on_error))
         return future
@@ -58,12 +59,13 @@ class TaskRunner:
 class ImmediateRunner:
     """Runs each task at once on the calling thread (tests, screenshots)."""
 
-    def submit(self, fn: Callable[[], Any], on_done: Done | None = None,
-               on_error: Failed | None = None) -> Future:
+    def submit(
+        self, fn: Callable[[], Any], on_done: Done | None = None, on_error: Failed | None = None
+    ) -> Future:
         future: Future = Future()
         try:
             future.set_result(fn())
-        except Exception as exc:  # noqa: BLE001 - handed to on_error like the real runner
+        except Exception as exc:
             future.set_exception(exc)
         _Relay().deliver(future, on_done, on_error)
         return future

@@ -13,30 +13,63 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def eskan(data_dir: Path, *args: str, stdin: str = "", lang: str = "ar",
-          env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def eskan(
+    data_dir: Path, *args: str, stdin: str = "", lang: str = "ar", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, "ESKAN_LANG": lang, "PYTHONPATH": str(ROOT), **(env or {})}
     full_env.pop("ESKAN_ADMIN_PASSWORD", None)
     full_env.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "eskan_desk.cli", "--data-dir", str(data_dir), *args],
-        input=stdin, capture_output=True, text=True, env=full_env, timeout=120,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=120,
     )
 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory) -> Path:
     d = tmp_path_factory.mktemp("cli")
-    r = eskan(d, "init", "--branch", "KMS", "--branch-name", "فرع خميس مشيط", "--admin",
-              "admin", stdin="s3cret-pass\n", lang="en")
+    r = eskan(
+        d,
+        "init",
+        "--branch",
+        "KMS",
+        "--branch-name",
+        "فرع خميس مشيط",
+        "--admin",
+        "admin",
+        stdin="s3cret-pass\n",
+        lang="en",
+    )
     assert r.returncode == 0, r.stderr
     assert "KMS" in r.stdout
     return d
 
 
-ADD = ["beneficiaries", "add", "--national-id", "1000000008", "--first-name", "نورة",
-       "--father-name", "محمد", "--grandfather-name", "علي", "--family-name", "العسيري",
-       "--mobile", "055 123 4567", "--gender", "f", "--birth-date", "1402", "--json"]
+ADD = [
+    "beneficiaries",
+    "add",
+    "--national-id",
+    "1000000008",
+    "--first-name",
+    "نورة",
+    "--father-name",
+    "محمد",
+    "--grandfather-name",
+    "علي",
+    "--family-name",
+    "العسيري",
+    "--mobile",
+    "055 123 4567",
+    "--gender",
+    "f",
+    "--birth-date",
+    "1402",
+    "--json",
+]
 
 
 def test_add_show_search_and_contact(store):
@@ -52,9 +85,22 @@ def test_add_show_search_and_contact(store):
     assert isinstance(found, list) and [b["id"] for b in found] == [ben["id"]]
     assert {"id", "file_no", "national_id", "full_name", "mobile"} <= set(found[0])
 
-    r = eskan(store, "contacts", "add", "--beneficiary", ben["file_no"], "--channel", "letter",
-              "--summary", "خطاب من الضمان الاجتماعي", "--letter-ref", "1448/77",
-              "--at", "2026-11-02T09:30", "--json")
+    r = eskan(
+        store,
+        "contacts",
+        "add",
+        "--beneficiary",
+        ben["file_no"],
+        "--channel",
+        "letter",
+        "--summary",
+        "خطاب من الضمان الاجتماعي",
+        "--letter-ref",
+        "1448/77",
+        "--at",
+        "2026-11-02T09:30",
+        "--json",
+    )
     assert r.returncode == 0, r.stderr
     contact = json.loads(r.stdout)
     assert {"id", "channel", "at"} <= set(contact)
@@ -93,8 +139,18 @@ def test_missing_store_exit_3(tmp_path):
 
 
 def test_init_twice_is_refused(store):
-    r = eskan(store, "init", "--branch", "ABH", "--branch-name", "أبها", "--admin", "root2",
-              stdin="another-pass\n", lang="en")
+    r = eskan(
+        store,
+        "init",
+        "--branch",
+        "ABH",
+        "--branch-name",
+        "أبها",
+        "--admin",
+        "root2",
+        stdin="another-pass\n",
+        lang="en",
+    )
     assert r.returncode == 1 and "KMS" in r.stderr
 
 
@@ -103,18 +159,31 @@ def test_demo_is_deterministic_with_a_seed(tmp_path):
     for name in ("a", "b"):
         d = tmp_path / name
         env = {"ESKAN_ADMIN_PASSWORD": "s3cret-pass"}
-        assert eskan(d, "init", "--branch", "KMS", "--branch-name", "x y", "--admin", "admin",
-                     env=env).returncode == 0
+        assert (
+            eskan(
+                d, "init", "--branch", "KMS", "--branch-name", "x y", "--admin", "admin", env=env
+            ).returncode
+            == 0
+        )
         r = eskan(d, "demo", "--beneficiaries", "40", "--contacts", "300", "--seed", "7", "--json")
         assert r.returncode == 0, r.stderr
         found = eskan(d, "search", "ال", "--json", "--limit", "500")
-        outputs.append(sorted((b["national_id"], b["full_name"], b["mobile"])
-                              for b in json.loads(found.stdout)))
+        outputs.append(
+            sorted(
+                (b["national_id"], b["full_name"], b["mobile"]) for b in json.loads(found.stdout)
+            )
+        )
     assert outputs[0] == outputs[1] and outputs[0]
 
 
 def test_help_everywhere(tmp_path):
-    for args in (["--help"], ["beneficiaries", "add", "--help"], ["contacts", "add", "--help"],
-                 ["search", "--help"], ["demo", "--help"], ["init", "--help"]):
+    for args in (
+        ["--help"],
+        ["beneficiaries", "add", "--help"],
+        ["contacts", "add", "--help"],
+        ["search", "--help"],
+        ["demo", "--help"],
+        ["init", "--help"],
+    ):
         r = eskan(tmp_path, *args)
         assert r.returncode == 0 and "usage" in r.stdout.lower()

@@ -24,8 +24,9 @@ def test_upgrade_from_empty_reaches_head_and_matches_models(tmp_path):
     assert migrate.upgrade(engine) is True
     assert migrate.current_revision(engine) == migrate.head_revision()
     with engine.connect() as conn:
-        ctx = MigrationContext.configure(conn, opts={"compare_type": True,
-                                                     "include_object": _include})
+        ctx = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_object": _include}
+        )
         diff = compare_metadata(ctx, Base.metadata)
     assert diff == []
     tables = set(inspect(engine).get_table_names())

@@ -22,9 +22,15 @@ def counts(ctx: AppContext) -> dict[str, int]:
 
 def applicant(**overrides: str) -> BeneficiaryInput:
     data = BeneficiaryInput(
-        national_id="1000000008", first_name="فاطمة", father_name="عبدالله",
-        grandfather_name="سعيد", family_name="الشهري", mobile="0551234567", gender="f",
-        birth_date="1985-03-14", category="widow",
+        national_id="1000000008",
+        first_name="فاطمة",
+        father_name="عبدالله",
+        grandfather_name="سعيد",
+        family_name="الشهري",
+        mobile="0551234567",
+        gender="f",
+        birth_date="1985-03-14",
+        category="widow",
     )
     for key, value in overrides.items():
         setattr(data, key, value)

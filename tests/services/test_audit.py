@@ -16,9 +16,14 @@ def test_chain_verifies_and_detects_tampering(ctx, admin):
     report = verify_audit_chain(ctx)
     assert report["ok"] and report["events"] >= 5
     with ctx.store.write() as s:
-        seq = s.execute(text("SELECT seq FROM audit_events WHERE action='beneficiary.register' "
-                             "ORDER BY seq LIMIT 1")).scalar_one()
-        s.execute(text("UPDATE audit_events SET actor_id = 'someone-else' WHERE seq = :s"),
-                  {"s": seq})
+        seq = s.execute(
+            text(
+                "SELECT seq FROM audit_events WHERE action='beneficiary.register' "
+                "ORDER BY seq LIMIT 1"
+            )
+        ).scalar_one()
+        s.execute(
+            text("UPDATE audit_events SET actor_id = 'someone-else' WHERE seq = :s"), {"s": seq}
+        )
     report = verify_audit_chain(ctx)
     assert not report["ok"] and report["broken_at"] == seq

@@ -43,14 +43,15 @@ def test_register_opens_a_numbered_file_with_audit_and_outbox(ctx, admin):
 
 
 def test_file_numbers_are_sequential_and_never_reused(ctx, admin):
-    numbers = [register_beneficiary(ctx, admin, applicant(national_id=nid)).file_no
-               for nid in VALID_IDS[:3]]
+    numbers = [
+        register_beneficiary(ctx, admin, applicant(national_id=nid)).file_no
+        for nid in VALID_IDS[:3]
+    ]
     assert numbers == ["KMS-2026-000001", "KMS-2026-000002", "KMS-2026-000003"]
 
 
 def test_arabic_indic_digits_are_accepted(ctx, admin):
-    f = register_beneficiary(ctx, admin, applicant(national_id="١٠٠٠٠٠٠٠٠٨",
-                                                   mobile="٠٥٥١٢٣٤٥٦٧"))
+    f = register_beneficiary(ctx, admin, applicant(national_id="١٠٠٠٠٠٠٠٠٨", mobile="٠٥٥١٢٣٤٥٦٧"))
     assert (f.national_id, f.mobile) == ("1000000008", "+966551234567")
 
 
@@ -74,10 +75,14 @@ BAD_INPUT = [
     ({"mobile": "05512345"}, "mobile"),
     ({"iban": "SA0380000000608010167518"}, "iban"),
     ({"iban": "GB29NWBK60161331926819"}, "iban"),
-    ({"building_no": "12", "district": "الموسى", "city": "خميس مشيط",
-      "postal_code": "62413"}, "building_no"),
-    ({"building_no": "1234", "district": "الموسى", "city": "خميس مشيط",
-      "postal_code": "624"}, "postal_code"),
+    (
+        {"building_no": "12", "district": "الموسى", "city": "خميس مشيط", "postal_code": "62413"},
+        "building_no",
+    ),
+    (
+        {"building_no": "1234", "district": "الموسى", "city": "خميس مشيط", "postal_code": "624"},
+        "postal_code",
+    ),
     ({"additional_no": "12345"}, "additional_no"),
     ({"short_address": "RRR2929"}, "short_address"),
     ({"first_name": ""}, "first_name"),
@@ -104,30 +109,50 @@ def test_bad_input_names_the_field_and_stores_nothing(ctx, admin, overrides, fie
 def test_every_error_is_reported_at_once_for_the_form(ctx):
     from eskan_desk.services.beneficiary_input import check_beneficiary
 
-    *_, errors = check_beneficiary(applicant(national_id="12", mobile="abc", iban="SA00"),
-                                   today=dt.date(2026, 11, 26))
+    *_, errors = check_beneficiary(
+        applicant(national_id="12", mobile="abc", iban="SA00"), today=dt.date(2026, 11, 26)
+    )
     assert {e.field for e in errors} == {"national_id", "mobile", "iban"}
 
 
 def test_bidi_and_zero_width_characters_are_stripped_from_names(ctx, admin):
-    f = register_beneficiary(ctx, admin, applicant(first_name="\u200fفاطمة\u200b",
-                                                   family_name="\u202bالشهري\u202c"))
+    f = register_beneficiary(
+        ctx, admin, applicant(first_name="\u200fفاطمة\u200b", family_name="\u202bالشهري\u202c")
+    )
     assert f.first_name == "فاطمة" and f.family_name == "الشهري"
 
 
 def test_family_file_with_members_income_housing_and_hijri_year(ctx, admin):
     data = applicant(
-        birth_date="1405", housing_type="rented", rent_amount="18000", ejar_no="10234567890",
-        rooms="3", building_condition="poor", iban="SA03 8000 0000 6080 1016 7519",
-        building_no="7421", street="طريق الملك خالد", district="الموسى", city="خميس مشيط",
-        postal_code="62413", additional_no="3344", need_tier="a",
+        birth_date="1405",
+        housing_type="rented",
+        rent_amount="18000",
+        ejar_no="10234567890",
+        rooms="3",
+        building_condition="poor",
+        iban="SA03 8000 0000 6080 1016 7519",
+        building_no="7421",
+        street="طريق الملك خالد",
+        district="الموسى",
+        city="خميس مشيط",
+        postal_code="62413",
+        additional_no="3344",
+        need_tier="a",
     )
-    data.members = [MemberInput(name="سارة", relation="daughter", gender="f",
-                                birth_date="2012-05-01", occupation="student"),
-                    MemberInput(name="خالد", relation="son", national_id="1234567897",
-                                has_disability=True)]
-    data.incomes = [IncomeInput(kind="social_security", monthly_amount="1,850"),
-                    IncomeInput(kind="citizen_account", monthly_amount="٧٢٠")]
+    data.members = [
+        MemberInput(
+            name="سارة",
+            relation="daughter",
+            gender="f",
+            birth_date="2012-05-01",
+            occupation="student",
+        ),
+        MemberInput(name="خالد", relation="son", national_id="1234567897", has_disability=True),
+    ]
+    data.incomes = [
+        IncomeInput(kind="social_security", monthly_amount="1,850"),
+        IncomeInput(kind="citizen_account", monthly_amount="٧٢٠"),
+    ]
     f = register_beneficiary(ctx, admin, data)
     assert f.birth_calendar == "hijri" and f.birth_precision == "year"
     assert f.birth_date.year in (1984, 1985)

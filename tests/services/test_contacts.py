@@ -32,9 +32,16 @@ def test_every_policy_channel_has_a_case():
 @pytest.mark.parametrize("channel", sorted(CHANNEL_FIELDS))
 def test_log_a_contact_on_each_channel_with_its_own_fields(ctx, admin, channel):
     ben = register_beneficiary(ctx, admin, applicant())
-    c = log_contact(ctx, admin, ContactInput(channel=channel, summary="استفسار عن دعم الإيجار",
-                                             beneficiary_id=ben.file_no,
-                                             **CHANNEL_FIELDS[channel]))
+    c = log_contact(
+        ctx,
+        admin,
+        ContactInput(
+            channel=channel,
+            summary="استفسار عن دعم الإيجار",
+            beneficiary_id=ben.file_no,
+            **CHANNEL_FIELDS[channel],
+        ),
+    )
     assert c.channel == channel and c.beneficiary_id == ben.id
     if channel == "phone":
         assert c.call_duration_s == 270
@@ -47,8 +54,11 @@ def test_log_a_contact_on_each_channel_with_its_own_fields(ctx, admin, channel):
 
 def test_anonymous_inquiry_counts(ctx, admin):
     before = counts(ctx)
-    c = log_contact(ctx, admin, ContactInput(channel="phone", summary="سؤال عن شروط التسجيل",
-                                             caller_name="أبو فهد"))
+    c = log_contact(
+        ctx,
+        admin,
+        ContactInput(channel="phone", summary="سؤال عن شروط التسجيل", caller_name="أبو فهد"),
+    )
     assert c.beneficiary_id is None and c.caller_name == "أبو فهد"
     assert counts(ctx)["contacts"] == before["contacts"] + 1
     assert counts(ctx)["sync_outbox"] == before["sync_outbox"] + 1
@@ -56,8 +66,13 @@ def test_anonymous_inquiry_counts(ctx, admin):
 
 def test_back_entered_paper_record_keeps_its_time(ctx, admin, clock):
     ben = register_beneficiary(ctx, admin, applicant())
-    c = log_contact(ctx, admin, ContactInput(channel="interview", summary="زيارة",
-                                             beneficiary_id=ben.id, at="2026-11-20T09:15"))
+    c = log_contact(
+        ctx,
+        admin,
+        ContactInput(
+            channel="interview", summary="زيارة", beneficiary_id=ben.id, at="2026-11-20T09:15"
+        ),
+    )
     # Naive times are Riyadh local time (UTC+3).
     assert c.at == dt.datetime(2026, 11, 20, 6, 15, tzinfo=dt.UTC)
     assert c.back_entered
@@ -65,10 +80,14 @@ def test_back_entered_paper_record_keeps_its_time(ctx, admin, clock):
 
 def test_timeline_is_newest_first(ctx, admin, clock):
     ben = register_beneficiary(ctx, admin, applicant())
-    old = log_contact(ctx, admin, ContactInput(channel="phone", summary="أول",
-                                               beneficiary_id=ben.id, at="2026-11-01T10:00"))
-    new = log_contact(ctx, admin, ContactInput(channel="phone", summary="ثاني",
-                                               beneficiary_id=ben.id))
+    old = log_contact(
+        ctx,
+        admin,
+        ContactInput(channel="phone", summary="أول", beneficiary_id=ben.id, at="2026-11-01T10:00"),
+    )
+    new = log_contact(
+        ctx, admin, ContactInput(channel="phone", summary="ثاني", beneficiary_id=ben.id)
+    )
     assert [c.id for c in get_beneficiary(ctx, ben.id).contacts] == [new.id, old.id]
 
 
@@ -101,5 +120,6 @@ def test_bad_contact_is_refused_and_stores_nothing(ctx, admin, fields, field):
 
 def test_unknown_beneficiary_is_refused(ctx, admin):
     with pytest.raises(NotFoundError):
-        log_contact(ctx, admin, ContactInput(channel="phone", summary="x",
-                                             beneficiary_id="KMS-2026-000999"))
+        log_contact(
+            ctx, admin, ContactInput(channel="phone", summary="x", beneficiary_id="KMS-2026-000999")
+        )

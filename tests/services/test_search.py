@@ -14,12 +14,30 @@ from .helpers import applicant
 @pytest.fixture
 def registry(ctx, admin):
     people = [
-        applicant(national_id="1000000008", first_name="أحمد", father_name="عبدالله",
-                  grandfather_name="مصطفى", family_name="آل مشيط", mobile="0501112222"),
-        applicant(national_id="1010101010", first_name="فاطمة", father_name="عبد الرحمن",
-                  grandfather_name="علي", family_name="الأسمري", mobile="0553334444"),
-        applicant(national_id="2000000006", first_name="إبراهيم", father_name="يحيى",
-                  grandfather_name="مؤمن", family_name="القحطاني", mobile="0565556666"),
+        applicant(
+            national_id="1000000008",
+            first_name="أحمد",
+            father_name="عبدالله",
+            grandfather_name="مصطفى",
+            family_name="آل مشيط",
+            mobile="0501112222",
+        ),
+        applicant(
+            national_id="1010101010",
+            first_name="فاطمة",
+            father_name="عبد الرحمن",
+            grandfather_name="علي",
+            family_name="الأسمري",
+            mobile="0553334444",
+        ),
+        applicant(
+            national_id="2000000006",
+            first_name="إبراهيم",
+            father_name="يحيى",
+            grandfather_name="مؤمن",
+            family_name="القحطاني",
+            mobile="0565556666",
+        ),
     ]
     return [register_beneficiary(ctx, admin, p) for p in people]
 
@@ -31,17 +49,17 @@ def names(results):
 @pytest.mark.parametrize(
     ("query", "expected_first"),
     [
-        ("احمد", "أحمد"),            # without hamza
-        ("أَحْمَد", "أحمد"),          # with tashkeel
-        ("عبد الله", "أحمد"),        # spaced
+        ("احمد", "أحمد"),  # without hamza
+        ("أَحْمَد", "أحمد"),  # with tashkeel
+        ("عبد الله", "أحمد"),  # spaced
         ("عبدالله", "أحمد"),
-        ("مصطفي", "أحمد"),           # alef maqsura typed as yaa
-        ("فاطمه", "فاطمة"),          # taa marbuta typed as haa
+        ("مصطفي", "أحمد"),  # alef maqsura typed as yaa
+        ("فاطمه", "فاطمة"),  # taa marbuta typed as haa
         ("عبدالرحمن الاسمري", "فاطمة"),
         ("ابراهيم", "إبراهيم"),
-        ("مومن", "إبراهيم"),          # waw with hamza folded
-        ("يحي", "إبراهيم"),           # prefix of يحيى
-        ("القحط", "إبراهيم"),         # prefix while typing
+        ("مومن", "إبراهيم"),  # waw with hamza folded
+        ("يحي", "إبراهيم"),  # prefix of يحيى
+        ("القحط", "إبراهيم"),  # prefix while typing
         ("ال مشيط", "أحمد"),
     ],
 )
@@ -52,8 +70,16 @@ def test_names_in_any_spelling(ctx, registry, query, expected_first):
 
 
 @pytest.mark.parametrize(
-    "query", ["0553334444", "553334444", "+966553334444", "00966553334444",
-              "055 333 4444", "055-333-4444", "٠٥٥٣٣٣٤٤٤٤"],
+    "query",
+    [
+        "0553334444",
+        "553334444",
+        "+966553334444",
+        "00966553334444",
+        "055 333 4444",
+        "055-333-4444",
+        "٠٥٥٣٣٣٤٤٤٤",
+    ],
 )
 def test_mobile_in_any_typed_form(ctx, registry, query):
     assert [r.id for r in search_beneficiaries(ctx, query)] == [registry[1].id]
@@ -70,8 +96,10 @@ def test_id_prefix_finds_by_numbers(ctx, registry):
     assert registry[2].id in [r.id for r in search_beneficiaries(ctx, "20000")]
 
 
-@pytest.mark.parametrize("query", ['"; DROP TABLE beneficiaries; --', "NEAR(", "a OR b *",
-                                   "name:x", "'", "\u200f\u200f", "***"])
+@pytest.mark.parametrize(
+    "query",
+    ['"; DROP TABLE beneficiaries; --', "NEAR(", "a OR b *", "name:x", "'", "\u200f\u200f", "***"],
+)
 def test_query_syntax_and_sql_are_harmless(ctx, registry, query):
     assert search_beneficiaries(ctx, query) == []
     assert len(search_beneficiaries(ctx, "احمد")) == 1

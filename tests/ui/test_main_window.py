@@ -18,8 +18,9 @@ from .typing import type_text
 
 @pytest.fixture
 def window(arabic_app, qtbot, ctx, admin):
-    register_beneficiary(ctx, admin, applicant(first_name="أحمد", father_name="عبد الله",
-                                               family_name="العسيري"))
+    register_beneficiary(
+        ctx, admin, applicant(first_name="أحمد", father_name="عبد الله", family_name="العسيري")
+    )
     w = MainWindow(ctx, runner=ImmediateRunner())
     qtbot.addWidget(w)
     w.show()

@@ -8,5 +8,6 @@ from PySide6.QtTest import QTest
 
 def type_text(widget, text: str) -> None:
     for ch in text:
-        QTest.sendKeyEvent(QTest.KeyAction.Click, widget, Qt.Key.Key_unknown, ch,
-                           Qt.KeyboardModifier.NoModifier)
+        QTest.sendKeyEvent(
+            QTest.KeyAction.Click, widget, Qt.Key.Key_unknown, ch, Qt.KeyboardModifier.NoModifier
+        )
