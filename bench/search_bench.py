@@ -1,4 +1,4 @@
-"""Search latency at 100,000 beneficiaries: the service beside raw FTS5 and a LIKE scan."""
+"""Search latency at 100,000 beneficiaries: the service beside its raw SQL and a LIKE scan."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sqlite3
 from bench.common import demo_store, median, pct, time_each
 from eskan_desk.app import STORE_FILE
 from eskan_desk.domain.arabic import normalize_for_search
-from eskan_desk.services.search import name_query, search_beneficiaries
+from eskan_desk.services.search import search_beneficiaries, search_plan
 
 LIMIT = 50
 
@@ -36,19 +36,14 @@ def _samples(conn: sqlite3.Connection, n: int, rng: random.Random) -> dict[str, 
     return {"name": names, "prefix": prefixes, "national ID": ids, "mobile": mobiles}
 
 
-def _raw_fts(conn: sqlite3.Connection, kind: str):
+def _raw(conn: sqlite3.Connection, inputs: list[str]):
+    """The same SQL the service runs (FTS5 MATCH or B-tree lookup, same join and columns),
+    prepared outside the timing: what SQLite alone costs."""
+    plans = {q: search_plan(q) for q in inputs}
+
     def run(q: str) -> list:
-        if kind in ("name", "prefix"):
-            match = name_query(q)
-        else:
-            digits = "".join(ch for ch in q if ch.isdigit())
-            if kind == "mobile":
-                digits = "0" + digits[-9:]
-            match = f'numbers : "{digits}"'
-        return conn.execute(
-            "SELECT rowid FROM fts_beneficiary WHERE fts_beneficiary MATCH ? LIMIT ?",
-            (match, LIMIT),
-        ).fetchall()
+        sql, value = plans[q]
+        return conn.execute(sql, (value, LIMIT)).fetchall()
 
     return run
 
@@ -85,13 +80,13 @@ def run(*, beneficiaries: int, queries: int) -> list[str]:
     if built:
         lines.append(f"Demo store built in {built:.1f} s.\n")
     lines += [
-        "| kind | service p50 | service p95 | raw FTS5 p50 | raw FTS5 p95 | "
+        "| kind | service p50 | service p95 | raw SQL p50 | raw SQL p95 | "
         "service/raw p95 | LIKE scan p50 | LIKE scan p95 |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for kind, inputs in samples.items():
         service = time_each(lambda q: search_beneficiaries(ctx, q, limit=LIMIT), inputs)
-        fts = time_each(_raw_fts(raw, kind), inputs)
+        fts = time_each(_raw(raw, inputs), inputs)
         like = time_each(_like(raw, kind), inputs[: max(20, len(inputs) // 10)])
         lines.append(
             f"| {kind} | {median(service):.2f} ms | {pct(service, 95):.2f} ms | "
@@ -103,7 +98,8 @@ def run(*, beneficiaries: int, queries: int) -> list[str]:
     ctx.close()
     lines += [
         "",
-        "Target: service p95 ≤ 5 ms and within 2× of raw FTS5 (names, prefixes); "
-        "IDs and mobiles use exact B-tree lookups, raw FTS5 is shown for scale.",
+        "raw SQL: the service's own statement (FTS5 MATCH for names and prefixes, a B-tree "
+        "lookup for IDs and mobiles) on a bare sqlite3 connection to the same file, prepared "
+        "outside the timing. Target: service p95 ≤ 5 ms and within 2× of raw.",
     ]
     return lines

@@ -69,6 +69,12 @@ FIELD_LABELS: dict[str, str] = {
     "limit": N_("Limit"),
     "seed": N_("Seed"),
     "store": N_("Data store"),
+    "language": N_("Language"),
+    "idle_lock_minutes": N_("Lock after idle minutes"),
+    "digits": N_("Digits"),
+    "beneficiaries": N_("Number of beneficiaries"),
+    "contacts": N_("Number of contacts"),
+    "role": N_("Role"),
 }
 
 

@@ -3,6 +3,7 @@
 from eskan_desk.models.audit import AuditEvent, OutboxChange, SyncState
 from eskan_desk.models.base import Base
 from eskan_desk.models.contacts import Contact
+from eskan_desk.models.local import Draft, Setting
 from eskan_desk.models.registry import (
     Beneficiary,
     Branch,
@@ -19,9 +20,11 @@ __all__ = [
     "Branch",
     "Contact",
     "Counter",
+    "Draft",
     "HouseholdMember",
     "IncomeSource",
     "OutboxChange",
+    "Setting",
     "Staff",
     "SyncState",
 ]

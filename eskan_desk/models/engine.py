@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -60,6 +62,8 @@ class Store:
             else engine
         )
         self._write = sessionmaker(writer, expire_on_commit=False)
+        self._local = threading.local()
+        self._raw: list[Any] = []
 
     @property
     def is_sqlite(self) -> bool:
@@ -77,5 +81,25 @@ class Store:
         with self._write() as session, session.begin():
             yield session
 
+    def fetch(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[tuple[Any, ...]]:
+        """Run one read-only SQL statement on this thread's own DBAPI connection.
+
+        For hot read paths (search as you type): no session, no statement compilation. Each
+        statement sees the latest committed data (autocommit reads under WAL).
+        """
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = self.engine.raw_connection()
+            self._raw.append(conn)
+        cur = conn.driver_connection.execute(sql, params)
+        try:
+            return cur.fetchall()
+        finally:
+            cur.close()
+
     def dispose(self) -> None:
+        for conn in self._raw:
+            with contextlib.suppress(Exception):
+                conn.close()
+        self._raw.clear()
         self.engine.dispose()

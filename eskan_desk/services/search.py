@@ -5,15 +5,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import Connection, select, text
-
 from eskan_desk.app import AppContext
-from eskan_desk.domain.arabic import normalize_for_search, search_tokens
+from eskan_desk.domain.arabic import search_tokens
 from eskan_desk.domain.digits import to_latin_digits
 from eskan_desk.domain.errors import ValidationError
 from eskan_desk.domain.markers import N_
 from eskan_desk.domain.phone import mobile_search_key
-from eskan_desk.models import Beneficiary
 from eskan_desk.services.dto import BeneficiarySummary
 
 MAX_LIMIT = 500
@@ -29,7 +26,11 @@ _FTS_SQL = (
     f"SELECT {_COLUMNS} FROM fts_beneficiary f "
     "JOIN fts_beneficiary_keys k ON k.rowid = f.rowid "
     "JOIN beneficiaries b ON b.id = k.beneficiary_id "
-    "WHERE fts_beneficiary MATCH :q AND b.deleted_at IS NULL LIMIT :n"
+    "WHERE fts_beneficiary MATCH ? AND b.deleted_at IS NULL LIMIT ?"
+)
+_EXACT_SQL = (
+    f"SELECT {_COLUMNS} FROM beneficiaries b WHERE b.{{column}} = ? "
+    "AND b.deleted_at IS NULL LIMIT ?"
 )
 
 
@@ -62,105 +63,68 @@ def search_beneficiaries(
         raise ValidationError("query", N_("must be at most {max} characters"), {"max": MAX_QUERY})
     if not raw:
         return []
-    with ctx.store.read() as session:
-        conn = session.connection()
-        rows = _search(conn, raw, limit)
-    results = [_summary(r) for r in rows]
-    return results
+    plan = search_plan(raw)
+    if plan is None:
+        return []
+    sql, value = plan
+    return [_summary(r) for r in ctx.store.fetch(sql, (value, limit))]
 
 
-def _search(conn: Connection, raw: str, limit: int) -> list[Any]:
+def search_plan(raw: str) -> tuple[str, str] | None:
+    """The SQL and its parameter for a query as typed (limit bound separately), or None."""
     latin = to_latin_digits(raw).strip()
     file_no = _FILE_NO.match(latin.upper().replace(" ", ""))
     if file_no:
         code, year, n = file_no.groups()
-        return _exact(conn, Beneficiary.file_no == f"{code}-{year}-{int(n):06d}", limit)
+        return _EXACT_SQL.format(column="file_no"), f"{code}-{year}-{int(n):06d}"
     if _NUMBERISH.match(latin):
         digits = re.sub(r"\D", "", latin)
         mobile = mobile_search_key(latin)
         if mobile:
-            return _exact(conn, Beneficiary.mobile == mobile, limit)
+            return _EXACT_SQL.format(column="mobile"), mobile
         if len(digits) == 10 and digits[0] in "12":
-            return _exact(conn, Beneficiary.national_id == digits, limit)
+            return _EXACT_SQL.format(column="national_id"), digits
         if len(digits) < 2:
-            return []
-        match = "numbers : " + fts_phrase(digits, prefix=True)
-    else:
-        match = name_query(raw)
-        if match is None:
-            return []
-    return conn.execute(text(_FTS_SQL), {"q": match, "n": limit}).all()
-
-
-def _exact(conn: Connection, where: Any, limit: int) -> list[Any]:
-    b = Beneficiary
-    cols = (
-        b.id,
-        b.file_no,
-        b.national_id,
-        b.first_name,
-        b.father_name,
-        b.grandfather_name,
-        b.family_name,
-        b.mobile,
-        b.gender,
-        b.category,
-        b.city,
-        b.district,
-        b.registration_status,
-    )
-    return conn.execute(select(*cols).where(where, b.deleted_at.is_(None)).limit(limit)).all()
+            return None
+        return _FTS_SQL, "numbers : " + fts_phrase(digits, prefix=True)
+    match = name_query(raw)
+    return (_FTS_SQL, match) if match else None
 
 
 def _summary(r: Any) -> BeneficiarySummary:
     return BeneficiarySummary(
-        id=r.id,
-        file_no=r.file_no,
-        national_id=r.national_id,
-        full_name=f"{r.first_name} {r.father_name} {r.grandfather_name} {r.family_name}",
-        mobile=r.mobile,
-        gender=r.gender,
-        category=r.category,
-        city=r.city,
-        district=r.district,
-        registration_status=r.registration_status,
+        id=r[0],
+        file_no=r[1],
+        national_id=r[2],
+        full_name=f"{r[3]} {r[4]} {r[5]} {r[6]}",
+        mobile=r[7],
+        gender=r[8],
+        category=r[9],
+        city=r[10],
+        district=r[11],
+        registration_status=r[12],
     )
-
-
-__all__ = ["name_query", "normalize_for_search", "search_beneficiaries"]
 
 
 def list_beneficiaries(
     ctx: AppContext, *, after_file_no: str | None = None, limit: int = 200
 ) -> list[BeneficiarySummary]:
     """The registry page by page, newest file first (keyset paging: fast at any depth)."""
-    b = Beneficiary
-    cols = (
-        b.id,
-        b.file_no,
-        b.national_id,
-        b.first_name,
-        b.father_name,
-        b.grandfather_name,
-        b.family_name,
-        b.mobile,
-        b.gender,
-        b.category,
-        b.city,
-        b.district,
-        b.registration_status,
+    where = "b.deleted_at IS NULL" + (" AND b.file_no < ?" if after_file_no else "")
+    params = (after_file_no, limit) if after_file_no else (limit,)
+    rows = ctx.store.fetch(
+        f"SELECT {_COLUMNS} FROM beneficiaries b WHERE {where} ORDER BY b.file_no DESC LIMIT ?",
+        params,
     )
-    query = select(*cols).where(b.deleted_at.is_(None))
-    if after_file_no is not None:
-        query = query.where(b.file_no < after_file_no)
-    with ctx.store.read() as session:
-        rows = session.execute(query.order_by(b.file_no.desc()).limit(limit)).all()
     return [_summary(r) for r in rows]
 
 
 def count_beneficiaries(ctx: AppContext) -> int:
     """How many live files the registry holds."""
-    with ctx.store.read() as session:
-        return session.execute(
-            text("SELECT count(*) FROM beneficiaries WHERE deleted_at IS NULL")
-        ).scalar_one()
+    return ctx.store.fetch("SELECT count(*) FROM beneficiaries WHERE deleted_at IS NULL")[0][0]
+
+
+def find_by_national_id(ctx: AppContext, national_id: str) -> BeneficiarySummary | None:
+    """The live file holding this national ID, if any (the form jumps to it)."""
+    rows = ctx.store.fetch(_EXACT_SQL.format(column="national_id"), (national_id, 1))
+    return _summary(rows[0]) if rows else None

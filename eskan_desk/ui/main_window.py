@@ -1,155 +1,202 @@
-"""The main window: the registry with search as you type, and the status bar."""
+"""The main window: navigation, the pages, and a status bar that says where you are."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
-    QHeaderView,
+    QHBoxLayout,
     QLabel,
-    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMainWindow,
-    QTableView,
-    QVBoxLayout,
+    QMessageBox,
+    QStackedWidget,
     QWidget,
 )
 
-from eskan_desk.app import AppContext
 from eskan_desk.domain.dates import format_dual, riyadh_today
 from eskan_desk.i18n import _, current_language
-from eskan_desk.services.dto import BeneficiarySummary
-from eskan_desk.services.search import (
-    count_beneficiaries,
-    list_beneficiaries,
-    search_beneficiaries,
-)
+from eskan_desk.services import drafts
+from eskan_desk.services.beneficiaries import get_beneficiary
 from eskan_desk.services.staff import current_branch
 from eskan_desk.services.sync_status import pending_changes
-from eskan_desk.ui.beneficiary_table import BeneficiaryTableModel
-from eskan_desk.ui.look import ui_font
-from eskan_desk.ui.tasks import TaskRunner
+from eskan_desk.ui.beneficiary_page import BeneficiaryPage
+from eskan_desk.ui.contact_dialog import ContactDialog
+from eskan_desk.ui.registration_form import FORM as REGISTRATION_FORM
+from eskan_desk.ui.registration_form import RegistrationPage
+from eskan_desk.ui.registry_page import RegistryPage
+from eskan_desk.ui.session import Page, UiSession
 
-SEARCH_LIMIT = 200
-NAME_COLUMN = 1
-COLUMN_WIDTHS = (150, 0, 110, 120, 120, 90, 150, 90)
+STATUS_REFRESH_MS = 30_000
+
+
+def navigation_pages() -> list[type[Page]]:
+    """Pages in the navigation, in order. Each page declares the roles that see it."""
+    from eskan_desk.ui.dashboard_page import DashboardPage
+    from eskan_desk.ui.settings_page import SettingsPage
+    from eskan_desk.ui.staff_page import StaffPage
+
+    return [DashboardPage, RegistryPage, RegistrationPage, StaffPage, SettingsPage]
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, ctx: AppContext, runner: Any | None = None) -> None:
+    language_changed = Signal(str)
+
+    def __init__(self, session: UiSession) -> None:
         super().__init__()
-        self.ctx = ctx
-        self.runner = runner or TaskRunner()
-        self._generation = 0  # the newest keystroke's search; older results are dropped
+        self.session = session
         self.setWindowTitle(_("Eskan Desk"))
-        self.resize(1180, 720)
+        self.resize(1280, 800)
+        self.pages: dict[str, Page] = {}
         self._build()
+        self._wire()
         self.refresh_status()
-        self.model.browse(self._page)
-        self._show_count(None)
+        self._status_timer = QTimer(self, interval=STATUS_REFRESH_MS)
+        self._status_timer.timeout.connect(self.refresh_status)
+        self._status_timer.start()
+        self.show_page("dashboard")
 
     # Layout ----------------------------------------------------------------------------
     def _build(self) -> None:
         central = QWidget(self)
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(16, 12, 16, 8)
-        title = QLabel(_("Beneficiary registry"), central)
-        title.setFont(ui_font(16, bold=True))
-        layout.addWidget(title)
-        self.search_box = QLineEdit(central)
-        self.search_box.setObjectName("search")
-        self.search_box.setPlaceholderText(
-            _("Search by name, national ID, mobile number or file number")
-        )
-        self.search_box.setClearButtonEnabled(True)
-        self.search_box.setMinimumHeight(36)
-        self.search_box.textChanged.connect(self.on_search_text)
-        layout.addWidget(self.search_box)
-        self.result_label = QLabel(central)
-        layout.addWidget(self.result_label)
-        self.model = BeneficiaryTableModel(self)
-        self.table = QTableView(central)
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(30)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(NAME_COLUMN, QHeaderView.ResizeMode.Stretch)
-        for col, width in enumerate(COLUMN_WIDTHS):
-            if col != NAME_COLUMN:
-                self.table.setColumnWidth(col, width)
-        layout.addWidget(self.table, 1)
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.nav = QListWidget(central)
+        self.nav.setObjectName("navigation")
+        self.nav.setFixedWidth(190)
+        self.nav.setFrameShape(QFrame.Shape.NoFrame)
+        self.nav.setStyleSheet("QListWidget::item { padding: 10px; }")
+        self.stack = QStackedWidget(central)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        role = self.session.actor.role
+        for cls in navigation_pages():
+            page = cls(self.session, self.stack)
+            self.pages[cls.page_id] = page
+            self.stack.addWidget(page)
+            if cls.roles is None or role in cls.roles:
+                item = QListWidgetItem(_(cls.title))
+                item.setData(Qt.ItemDataRole.UserRole, cls.page_id)
+                self.nav.addItem(item)
+        self.file_page = BeneficiaryPage(self.session, self.stack)
+        self.pages[BeneficiaryPage.page_id] = self.file_page
+        self.stack.addWidget(self.file_page)
+        self.nav.currentItemChanged.connect(self._nav_changed)
         self.setCentralWidget(central)
-        self.branch_label = QLabel(self)
-        self.date_label = QLabel(self)
-        self.sync_label = QLabel(self)
-        for label in (self.branch_label, self.date_label, self.sync_label):
-            label.setContentsMargins(12, 0, 12, 0)
+        self.user_label, self.branch_label = QLabel(self), QLabel(self)
+        self.date_label, self.sync_label = QLabel(self), QLabel(self)
+        for label in (self.user_label, self.branch_label, self.date_label, self.sync_label):
+            label.setContentsMargins(10, 0, 10, 0)
             label.setFrameShape(QFrame.Shape.StyledPanel)
             self.statusBar().addPermanentWidget(label)
+
+    def _wire(self) -> None:
+        events = self.session.events
+        events.open_beneficiary.connect(self.open_beneficiary)
+        events.log_contact.connect(self.log_contact)
+        events.changed.connect(self._on_changed)
         QShortcut(QKeySequence("Ctrl+F"), self, activated=self.focus_search)
-        self.search_box.setFocus()
+        QShortcut(QKeySequence("Ctrl+N"), self, activated=self.new_registration)
+
+    # Navigation ------------------------------------------------------------------------
+    def show_page(self, page_id: str) -> Page:
+        page = self.pages[page_id]
+        self.stack.setCurrentWidget(page)
+        for i in range(self.nav.count()):
+            item = self.nav.item(i)
+            if item.data(Qt.ItemDataRole.UserRole) == page_id:
+                self.nav.blockSignals(True)
+                self.nav.setCurrentItem(item)
+                self.nav.blockSignals(False)
+        page.on_shown()
+        return page
+
+    def _nav_changed(self, item: QListWidgetItem | None, _prev: Any) -> None:
+        if item is None:
+            return
+        page_id = item.data(Qt.ItemDataRole.UserRole)
+        if page_id == RegistrationPage.page_id:
+            self.new_registration()
+        else:
+            self.show_page(page_id)
 
     def focus_search(self) -> None:
-        self.search_box.setFocus()
-        self.search_box.selectAll()
+        page = self.show_page(RegistryPage.page_id)
+        page.focus_search()  # type: ignore[attr-defined]
 
-    # Data ------------------------------------------------------------------------------
-    def _page(self, last: BeneficiarySummary | None) -> list[BeneficiarySummary]:
-        return list_beneficiaries(self.ctx, after_file_no=last.file_no if last else None)
+    def new_registration(self, *, restore: bool | None = None) -> None:
+        page = self.show_page(RegistrationPage.page_id)
+        page.start_new(restore=restore)  # type: ignore[attr-defined]
 
-    def on_search_text(self, text: str) -> None:
-        self._generation += 1
-        generation = self._generation
-        query = text.strip()
-        if not query:
-            self.model.browse(self._page)
-            self._show_count(None)
-            return
-        self.runner.submit(
-            lambda: search_beneficiaries(self.ctx, query, limit=SEARCH_LIMIT),
-            on_done=lambda rows: self._show_results(generation, rows),
-            on_error=self._show_error,
+    def open_beneficiary(self, beneficiary_id: str) -> None:
+        self.file_page.show_file(beneficiary_id)
+        self.show_page(BeneficiaryPage.page_id)
+        self.nav.clearSelection()
+
+    def log_contact(self, beneficiary_id: str, channel: str) -> ContactDialog:
+        name = get_beneficiary(self.session.ctx, beneficiary_id).full_name if beneficiary_id else ""
+        dialog = ContactDialog(
+            self.session,
+            beneficiary_id=beneficiary_id,
+            beneficiary_name=name,
+            channel=channel,
+            parent=self,
         )
+        dialog.open()
+        return dialog
 
-    def _show_results(self, generation: int, rows: list[BeneficiarySummary]) -> None:
-        if generation != self._generation:
-            return  # a newer keystroke's search is on its way
-        self.model.show_rows(rows)
-        self._show_count(len(rows))
+    def _on_changed(self, kind: str, record_id: str) -> None:
+        if kind == "new_registration":
+            self.new_registration()
+        elif kind == "edit_request":
+            self.show_page(RegistrationPage.page_id).start_edit(record_id)  # type: ignore[attr-defined]
+        elif kind == "settings":
+            self.language_changed.emit(current_language())
+        self.refresh_status()
 
-    def _show_error(self, exc: BaseException) -> None:
-        from eskan_desk import i18n
-        from eskan_desk.domain.errors import EskanError
-
-        text = i18n.render_error(exc) if isinstance(exc, EskanError) else str(exc)
-        self.result_label.setText(text)
-
-    def _show_count(self, found: int | None) -> None:
-        if found is None:
-            total = count_beneficiaries(self.ctx)
-            self.result_label.setText(_("{n} files in the registry").format(n=f"{total:,}"))
-        elif found == 0:
-            self.result_label.setText(_("No matches."))
+    # Start-up: drafts left behind ---------------------------------------------------------
+    def offer_left_drafts(self) -> None:
+        """After sign-in: a form the app was killed in the middle of is offered back."""
+        left = drafts.list_drafts(self.session.ctx, self.session.actor)
+        draft = next((d for d in left if d.form == REGISTRATION_FORM), None)
+        if draft is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            _("Unsaved draft"),
+            _("A registration form was left unsaved. Open it again?"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        if draft.key == "new":
+            self.new_registration(restore=True)
         else:
-            self.result_label.setText(_("{n} matches").format(n=found))
+            page = self.show_page(RegistrationPage.page_id)
+            page.start_edit(draft.key, restore=True)  # type: ignore[attr-defined]
 
+    # Status bar ------------------------------------------------------------------------
     def refresh_status(self) -> None:
-        branch = current_branch(self.ctx)
+        actor = self.session.actor
+        branch = current_branch(self.session.ctx)
+        self.user_label.setText(
+            _("{name} ({role})").format(name=actor.full_name, role=_(actor.role.label))
+        )
         self.branch_label.setText(
             _("Branch: {name} ({code})").format(name=branch.name, code=branch.code)
         )
-        self.date_label.setText(format_dual(riyadh_today(self.ctx.now()), current_language()))
+        self.date_label.setText(
+            format_dual(riyadh_today(self.session.ctx.now()), current_language())
+        )
         self.sync_label.setText(
-            _("Changes waiting to sync: {n}").format(n=f"{pending_changes(self.ctx):,}")
+            _("Changes waiting to sync: {n}").format(n=f"{pending_changes(self.session.ctx):,}")
         )
 
     def closeEvent(self, event: Any) -> None:
-        self.runner.shutdown()
+        self._status_timer.stop()
         super().closeEvent(event)

@@ -15,3 +15,11 @@ def arabic_app(qapp):
     apply_language(qapp, "ar")
     style_app(qapp)
     return qapp
+
+
+@pytest.fixture
+def session(arabic_app, ctx, admin):
+    from eskan_desk.ui.session import UiEvents, UiSession
+    from eskan_desk.ui.tasks import ImmediateRunner
+
+    return UiSession(ctx=ctx, actor=admin, runner=ImmediateRunner(), events=UiEvents())

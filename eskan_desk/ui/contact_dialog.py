@@ -1,0 +1,159 @@
+"""Logging a contact on any of the eight channels, each with its own fields."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from eskan_desk import i18n
+from eskan_desk.domain.channels import CHANNEL_FIELDS
+from eskan_desk.domain.dates import riyadh_today
+from eskan_desk.domain.enums import Channel, ContactTopic, Direction, SocialPlatform
+from eskan_desk.domain.errors import EskanError, ValidationError
+from eskan_desk.i18n import N_, _
+from eskan_desk.services.contacts import ContactInput, log_contact
+from eskan_desk.ui.forms import ChoiceBox, FieldSet
+from eskan_desk.ui.look import ui_font
+from eskan_desk.ui.session import UiSession
+
+# Channel-specific fields: (field code, label)
+DETAIL_FIELDS = (
+    ("call_duration", N_("Call duration (minutes:seconds)")),
+    ("visit_location", N_("Visit location")),
+    ("letter_ref", N_("Letter reference number")),
+    ("letter_date", N_("Letter date")),
+    ("social_platform", N_("Social platform")),
+)
+
+
+class ContactDialog(QDialog):
+    """Enter saves (the dialog's default button), Esc cancels."""
+
+    def __init__(
+        self,
+        session: UiSession,
+        *,
+        beneficiary_id: str = "",
+        beneficiary_name: str = "",
+        channel: str = "phone",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.beneficiary_id = beneficiary_id
+        self.saved = None
+        self.setWindowTitle(_("Log a contact"))
+        self.setMinimumWidth(560)
+        layout = QVBoxLayout(self)
+        who = QLabel(beneficiary_name or _("Anonymous inquiry (no beneficiary file)"), self)
+        who.setFont(ui_font(13, bold=True))
+        layout.addWidget(who)
+        self.fields = FieldSet(self)
+        f = self.fields
+        self.channel = f.add("channel", N_("Channel"), ChoiceBox(Channel, optional=False))
+        f.add("direction", N_("Direction"), ChoiceBox(Direction, optional=False))
+        f.add("topic", N_("Topic"), ChoiceBox(ContactTopic, optional=False))
+        for code, label in DETAIL_FIELDS:
+            editor = ChoiceBox(SocialPlatform) if code == "social_platform" else QLineEdit()
+            f.add(code, label, editor)
+        if not beneficiary_id:
+            f.add("caller_name", N_("Caller's name"), QLineEdit())
+            f.add("caller_mobile", N_("Mobile number"), QLineEdit())
+        self.summary = f.add("summary", N_("Summary"), QPlainTextEdit())
+        self.summary.setMaximumHeight(90)
+        f.add("outcome", N_("Outcome"), QLineEdit())
+        follow = QWidget(self)
+        row = QHBoxLayout(follow)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.follow_check = QCheckBox(_("Follow up on"), follow)
+        self.follow_date = QDateEdit(follow)
+        self.follow_date.setCalendarPopup(True)
+        today = riyadh_today(session.ctx.now())
+        self.follow_date.setDate(QDate(today.year, today.month, today.day).addDays(3))
+        self.follow_date.setEnabled(False)
+        self.follow_check.toggled.connect(self.follow_date.setEnabled)
+        row.addWidget(self.follow_check)
+        row.addWidget(self.follow_date, 1)
+        f.add("follow_up_on", N_("Follow-up date"), follow)
+        layout.addWidget(f)
+        self.error = QLabel(self)
+        self.error.setStyleSheet("color: #b3261e;")
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.channel.currentIndexChanged.connect(self._channel_changed)
+        self.channel.set_value(channel)
+        self._channel_changed()
+        self.summary.setFocus()
+
+    def _channel_changed(self) -> None:
+        applies = set(CHANNEL_FIELDS[Channel(self.channel.value())])
+        for code, _label in DETAIL_FIELDS:
+            visible = code in applies
+            editor = self.fields.editors[code]
+            self.fields.form.setRowVisible(editor.parentWidget(), visible)
+        direction = "out" if self.channel.value() in ("letter",) else "in"
+        self.fields.set_value("direction", self.fields.value("direction") or direction)
+
+    def current_input(self) -> ContactInput:
+        f = self.fields
+        applies = set(CHANNEL_FIELDS[Channel(self.channel.value())])
+
+        def detail(code: str) -> str:
+            return f.value(code) if code in applies else ""
+
+        return ContactInput(
+            channel=f.value("channel"),
+            summary=f.value("summary"),
+            beneficiary_id=self.beneficiary_id,
+            direction=f.value("direction"),
+            topic=f.value("topic"),
+            outcome=f.value("outcome"),
+            follow_up_on=self.follow_date.date().toString("yyyy-MM-dd")
+            if self.follow_check.isChecked()
+            else "",
+            caller_name=f.value("caller_name") if "caller_name" in f.editors else "",
+            caller_mobile=f.value("caller_mobile") if "caller_mobile" in f.editors else "",
+            call_duration=detail("call_duration"),
+            visit_location=detail("visit_location"),
+            letter_ref=detail("letter_ref"),
+            letter_date=detail("letter_date"),
+            social_platform=detail("social_platform"),
+        )
+
+    def save(self) -> None:
+        data = self.current_input()
+        self.fields.show_errors([])
+        self.error.clear()
+        ctx, actor = self.session.ctx, self.session.actor
+        self.session.runner.submit(
+            lambda: log_contact(ctx, actor, data), on_done=self._saved, on_error=self._failed
+        )
+
+    def _saved(self, contact) -> None:
+        self.saved = contact
+        self.session.events.changed.emit("contacts", contact.id)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, ValidationError) and exc.field in self.fields.editors:
+            self.fields.show_errors([exc])
+        elif isinstance(exc, EskanError):
+            self.error.setText(i18n.render_error(exc))
+        else:
+            self.error.setText(str(exc))

@@ -1,0 +1,129 @@
+"""Form building blocks: a field with its error shown beside it, and choice boxes from enums."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from eskan_desk import i18n
+from eskan_desk.domain.enums import LabeledEnum
+from eskan_desk.domain.errors import ValidationError
+from eskan_desk.i18n import _
+
+ERROR_STYLE = "color: #b3261e;"
+
+
+class ChoiceBox(QComboBox):
+    """A combo of an enum's members by their translated labels; data is the code."""
+
+    def __init__(
+        self, enum: type[LabeledEnum], *, optional: bool = True, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        if optional:
+            self.addItem(_("— not set —"), "")
+        for member in enum:
+            self.addItem(_(member.label), member.value)
+
+    def value(self) -> str:
+        return self.currentData() or ""
+
+    def set_value(self, code: str | None) -> None:
+        index = self.findData(code or "")
+        self.setCurrentIndex(max(index, 0))
+
+
+class FieldSet(QWidget):
+    """Rows of label + editor + an error line under the editor, keyed by field code."""
+
+    edited = Signal(str)  # field code
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.form = QFormLayout(self)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        self.editors: dict[str, QWidget] = {}
+        self.errors: dict[str, QLabel] = {}
+
+    def add(self, code: str, label: str, editor: QWidget) -> QWidget:
+        holder = QWidget(self)
+        box = QVBoxLayout(holder)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(2)
+        box.addWidget(editor)
+        error = QLabel(holder)
+        error.setStyleSheet(ERROR_STYLE)
+        error.setObjectName(f"error_{code}")
+        error.setWordWrap(True)
+        error.hide()
+        box.addWidget(error)
+        self.form.addRow(_(label), holder)
+        editor.setObjectName(code)
+        self.editors[code] = editor
+        self.errors[code] = error
+        self._connect(code, editor)
+        return editor
+
+    def _connect(self, code: str, editor: QWidget) -> None:
+        if isinstance(editor, QLineEdit):
+            editor.textEdited.connect(lambda _t: self.edited.emit(code))
+        elif isinstance(editor, QComboBox):
+            editor.activated.connect(lambda _i: self.edited.emit(code))
+        elif isinstance(editor, QPlainTextEdit):
+            editor.textChanged.connect(lambda: self.edited.emit(code))
+        elif isinstance(editor, QCheckBox):
+            editor.toggled.connect(lambda _b: self.edited.emit(code))
+
+    def value(self, code: str) -> Any:
+        w = self.editors[code]
+        if isinstance(w, ChoiceBox):
+            return w.value()
+        if isinstance(w, QLineEdit):
+            return w.text()
+        if isinstance(w, QPlainTextEdit):
+            return w.toPlainText()
+        if isinstance(w, QCheckBox):
+            return w.isChecked()
+        raise TypeError(type(w))
+
+    def set_value(self, code: str, value: Any) -> None:
+        w = self.editors[code]
+        if isinstance(w, ChoiceBox):
+            w.set_value(value)
+        elif isinstance(w, QLineEdit):
+            w.setText("" if value is None else str(value))
+        elif isinstance(w, QPlainTextEdit):
+            w.setPlainText("" if value is None else str(value))
+        elif isinstance(w, QCheckBox):
+            w.setChecked(bool(value))
+
+    def show_error(self, code: str, message: str | None) -> None:
+        label = self.errors.get(code)
+        if label is None:
+            return
+        label.setText(message or "")
+        label.setVisible(bool(message))
+
+    def show_errors(self, errors: list[ValidationError], *, only: set[str] | None = None) -> None:
+        """Show each error beside its field; clear the others (limited to ``only`` if given)."""
+        by_field: dict[str, str] = {}
+        for err in errors:
+            by_field.setdefault(err.field, i18n.render_validation_field(err)[1])
+        for code in self.errors:
+            if only is None or code in only:
+                self.show_error(code, by_field.get(code))
+
+    def error_text(self, code: str) -> str:
+        label = self.errors[code]
+        return label.text() if label.isVisible() or label.text() else ""
