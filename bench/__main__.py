@@ -8,7 +8,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import search_bench
+from bench import search_bench, startup_bench, typing_bench
 
 OUT = Path(__file__).resolve().parent / "results"
 
@@ -16,7 +16,14 @@ OUT = Path(__file__).resolve().parent / "results"
 def main() -> int:
     p = argparse.ArgumentParser(prog="bench")
     p.add_argument("--beneficiaries", type=int, default=100_000)
+    p.add_argument("--contacts", type=int, default=1_000_000)
     p.add_argument("--queries", type=int, default=400)
+    p.add_argument(
+        "--only",
+        choices=("search", "typing", "startup"),
+        action="append",
+        help="run only these benchmarks (repeatable)",
+    )
     args = p.parse_args()
     lines = [
         f"# Eskan Desk benchmarks — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
@@ -24,7 +31,13 @@ def main() -> int:
         f"Python {platform.python_version()}, SQLite {__import__('sqlite3').sqlite_version}",
         "",
     ]
-    lines += search_bench.run(beneficiaries=args.beneficiaries, queries=args.queries)
+    only = set(args.only or ("search", "typing", "startup"))
+    if "search" in only:
+        lines += [*search_bench.run(beneficiaries=args.beneficiaries, queries=args.queries), ""]
+    if "typing" in only:
+        lines += [*typing_bench.run(beneficiaries=args.beneficiaries, contacts=0), ""]
+    if "startup" in only:
+        lines += startup_bench.run(beneficiaries=args.beneficiaries, contacts=args.contacts)
     text = "\n".join(lines)
     print(text)
     OUT.mkdir(exist_ok=True)

@@ -21,6 +21,8 @@ class Branch(Synced, Base):
 
 class Staff(Synced, Base):
     __tablename__ = "staff"
+    # Lockout bookkeeping belongs to this device; it never travels in a sync payload.
+    __local_columns__ = ("failed_attempts", "locked_until")
 
     username: Mapped[str] = mapped_column(String(40), unique=True)
     full_name: Mapped[str] = mapped_column(String(160))

@@ -14,6 +14,7 @@ from eskan_desk.domain.enums import RegistrationStatus
 from eskan_desk.domain.errors import ConflictError, NotFoundError
 from eskan_desk.domain.markers import N_
 from eskan_desk.domain.national_id import id_kind
+from eskan_desk.domain.permissions import Action, authorize
 from eskan_desk.models import Beneficiary, Counter, HouseholdMember, IncomeSource
 from eskan_desk.services import search_index_writer
 from eskan_desk.services.beneficiary_input import BeneficiaryInput, clean_beneficiary
@@ -68,6 +69,7 @@ def register_beneficiary(ctx: AppContext, actor: Actor, data: BeneficiaryInput) 
         ValidationError: a field breaks its rule (nothing is stored).
         ConflictError: the national ID already has a file in this branch (names the file).
     """
+    authorize(actor.role, Action.REGISTER_BENEFICIARY)
     now = ctx.now()
     values, members, incomes = clean_beneficiary(data, today=riyadh_today(now))
     rec = ctx.recorder
@@ -106,6 +108,7 @@ def update_beneficiary(
     Raises:
         ValidationError, ConflictError, NotFoundError.
     """
+    authorize(actor.role, Action.EDIT_BENEFICIARY)
     now = ctx.now()
     values, members, incomes = clean_beneficiary(data, today=riyadh_today(now))
     rec = ctx.recorder
@@ -140,6 +143,7 @@ def verify_beneficiary_data(ctx: AppContext, actor: Actor, beneficiary_id: str) 
 
     Registration is complete once the data is verified and the core of the file is filled in.
     """
+    authorize(actor.role, Action.VERIFY_BENEFICIARY)
     rec = ctx.recorder
     with ctx.store.write() as session:
         ben = _get_live(session, beneficiary_id)

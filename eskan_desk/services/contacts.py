@@ -14,6 +14,7 @@ from eskan_desk.domain.dates import parse_iso_datetime, riyadh_today, to_riyadh
 from eskan_desk.domain.enums import Channel, ContactTopic, Direction
 from eskan_desk.domain.errors import NotFoundError, ValidationError
 from eskan_desk.domain.markers import N_
+from eskan_desk.domain.permissions import Action, authorize
 from eskan_desk.domain.phone import normalize_mobile
 from eskan_desk.domain.text import clean_text
 from eskan_desk.models import Beneficiary, Contact, Staff
@@ -80,6 +81,7 @@ def log_contact(ctx: AppContext, actor: Actor, data: ContactInput) -> ContactVie
         ValidationError: a field breaks its rule (nothing is stored).
         NotFoundError: the beneficiary does not exist.
     """
+    authorize(actor.role, Action.LOG_CONTACT)
     now = ctx.now()
     today = riyadh_today(now)
     channel = Channel.parse((data.channel or "").strip(), "channel")

@@ -23,6 +23,7 @@ from eskan_desk.domain.errors import ValidationError
 from eskan_desk.domain.iban import make_iban
 from eskan_desk.domain.markers import N_
 from eskan_desk.domain.national_id import make_national_id
+from eskan_desk.domain.permissions import Action, authorize
 from eskan_desk.services import demo_catalog as cat
 from eskan_desk.services.changes import GENESIS_HASH, audit_hash
 from eskan_desk.services.search_index_writer import index_numbers, index_text
@@ -240,6 +241,7 @@ def generate_demo(
     Raises:
         ValidationError: a count out of range.
     """
+    authorize(actor.role, Action.GENERATE_DEMO)
     if not 0 <= beneficiaries <= MAX_BENEFICIARIES:
         raise ValidationError(
             "beneficiaries", N_("must be between 0 and {max}"), {"max": MAX_BENEFICIARIES}

@@ -28,6 +28,7 @@ def canonical_json(data: Any) -> str:
 
 
 def row_dict(obj: Any) -> dict[str, Any]:
-    """The column values of a mapped object, by column name."""
+    """The column values of a mapped object, by column name, less its device-local columns."""
     mapper = inspect(obj).mapper
-    return {col.key: getattr(obj, col.key) for col in mapper.column_attrs}
+    local = getattr(obj, "__local_columns__", ())
+    return {col.key: getattr(obj, col.key) for col in mapper.column_attrs if col.key not in local}

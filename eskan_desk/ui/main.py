@@ -90,7 +90,7 @@ def _run(app: QApplication, ctx: AppContext, args: argparse.Namespace) -> int:
 class Desk:
     """Owns the session and the window; rebuilds the window when the language changes."""
 
-    def __init__(self, app: QApplication, ctx: AppContext, actor, idle_minutes: int) -> None:  # noqa: ANN001
+    def __init__(self, app: QApplication, ctx: AppContext, actor, idle_minutes: int) -> None:
         from eskan_desk.ui.idle_lock import IdleWatcher
         from eskan_desk.ui.session import UiEvents, UiSession
         from eskan_desk.ui.tasks import TaskRunner
@@ -98,7 +98,6 @@ class Desk:
         self.app = app
         self.session = UiSession(ctx=ctx, actor=actor, runner=TaskRunner(), events=UiEvents())
         self.watcher = IdleWatcher(minutes=idle_minutes, parent=app)
-        app.installEventFilter(self.watcher)
         self.watcher.idle.connect(self.lock)
         self.window = None
         app.aboutToQuit.connect(self.session.runner.shutdown)

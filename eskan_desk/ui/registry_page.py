@@ -36,7 +36,7 @@ class RegistryPage(Page):
     page_id = "registry"
     title = N_("Beneficiary registry")
 
-    def __init__(self, session, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, session, parent=None) -> None:
         super().__init__(session, parent)
         self._generation = 0  # the newest keystroke's search; older results are dropped
         self._build()

@@ -7,12 +7,13 @@ screens are tested synchronously.
 
 from __future__ import annotations
 
+import queue
 import traceback
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from eskan_desk.domain.errors import EskanError
 
@@ -20,21 +21,46 @@ Done = Callable[[Any], None]
 Failed = Callable[[BaseException], None]
 
 
+def _deliver(future: Future, on_done: Done | None, on_error: Failed | None) -> None:
+    exc = future.exception()
+    if exc is None:
+        if on_done:
+            on_done(future.result())
+    elif on_error:
+        on_error(exc)
+    elif not isinstance(exc, EskanError):
+        traceback.print_exception(exc)
+
+
 class _Relay(QObject):
-    """Carries a finished future back to the UI thread through a queued signal."""
+    """Wakes the UI thread when work is done.
 
-    finished = Signal(object, object, object)  # future, on_done, on_error
+    Finished work waits in a thread-safe queue and the queued signal carries no arguments:
+    passing Python objects (and None) through cross-thread signals has crashed PySide6 with
+    refcount errors.
+    """
 
-    @Slot(object, object, object)
-    def deliver(self, future: Future, on_done: Done | None, on_error: Failed | None) -> None:
-        exc = future.exception()
-        if exc is None:
-            if on_done:
-                on_done(future.result())
-        elif on_error:
-            on_error(exc)
-        elif not isinstance(exc, EskanError):
-            traceback.print_exception(exc)
+    ready = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.done: queue.SimpleQueue[tuple[Future, Done | None, Failed | None]] = (
+            queue.SimpleQueue()
+        )
+        self.ready.connect(self.drain, Qt.ConnectionType.QueuedConnection)
+
+    def post(self, item: tuple[Future, Done | None, Failed | None]) -> None:
+        self.done.put(item)
+        self.ready.emit()
+
+    @Slot()
+    def drain(self) -> None:
+        while True:
+            try:
+                future, on_done, on_error = self.done.get_nowait()
+            except queue.Empty:
+                return
+            _deliver(future, on_done, on_error)
 
 
 class TaskRunner:
@@ -43,13 +69,12 @@ class TaskRunner:
     def __init__(self) -> None:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="eskan-db")
         self._relay = _Relay()
-        self._relay.finished.connect(self._relay.deliver)
 
     def submit(
         self, fn: Callable[[], Any], on_done: Done | None = None, on_error: Failed | None = None
     ) -> Future:
         future = self._pool.submit(fn)
-        future.add_done_callback(lambda f: self._relay.finished.emit(f, on_done, on_error))
+        future.add_done_callback(lambda f: self._relay.post((f, on_done, on_error)))
         return future
 
     def shutdown(self) -> None:
@@ -67,7 +92,7 @@ class ImmediateRunner:
             future.set_result(fn())
         except Exception as exc:
             future.set_exception(exc)
-        _Relay().deliver(future, on_done, on_error)
+        _deliver(future, on_done, on_error)
         return future
 
     def shutdown(self) -> None:

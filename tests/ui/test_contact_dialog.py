@@ -31,16 +31,28 @@ def ben(session):
 
 @pytest.mark.parametrize("channel", [c.value for c in Channel])
 def test_log_on_each_channel(session, qtbot, ben, channel):
-    dialog = ContactDialog(session, beneficiary_id=ben.id, beneficiary_name=ben.full_name,
-                           channel=channel)
+    dialog = ContactDialog(
+        session, beneficiary_id=ben.id, beneficiary_name=ben.full_name, channel=channel
+    )
     qtbot.addWidget(dialog)
     dialog.show()
-    visible = {code for code, _l in (("call_duration", 0), ("visit_location", 0),
-                                     ("letter_ref", 0), ("social_platform", 0))
-               if dialog.fields.editors[code].isVisibleTo(dialog)}
-    expected = {"phone": {"call_duration"}, "interview": {"visit_location"},
-                "branch_rep": {"visit_location"}, "letter": {"letter_ref"},
-                "social": {"social_platform"}}.get(channel, set())
+    visible = {
+        code
+        for code, _l in (
+            ("call_duration", 0),
+            ("visit_location", 0),
+            ("letter_ref", 0),
+            ("social_platform", 0),
+        )
+        if dialog.fields.editors[code].isVisibleTo(dialog)
+    }
+    expected = {
+        "phone": {"call_duration"},
+        "interview": {"visit_location"},
+        "branch_rep": {"visit_location"},
+        "letter": {"letter_ref"},
+        "social": {"social_platform"},
+    }.get(channel, set())
     assert visible == expected
     for code, text in DETAILS[channel].items():
         type_text(dialog.fields.editors[code], text)

@@ -110,8 +110,10 @@ def test_draft_survives_the_window_being_destroyed(session, qtbot):
 
 def test_autosave_timer_writes_the_draft(form, session, qtbot):
     type_text(form.editor("first_name"), "مريم")
-    qtbot.waitUntil(lambda: drafts.load_draft(session.ctx, session.actor, "beneficiary",
-                                              "new") is not None, timeout=3000)
+    qtbot.waitUntil(
+        lambda: drafts.load_draft(session.ctx, session.actor, "beneficiary", "new") is not None,
+        timeout=3000,
+    )
     d = drafts.load_draft(session.ctx, session.actor, "beneficiary", "new")
     assert d.payload["first_name"] == "مريم"
 

@@ -1,0 +1,65 @@
+"""Run in a fresh process by startup_bench: start, sign in, show the main window, report times.
+
+``python -m bench.startup_probe bare`` shows an empty QWidget instead (the baseline).
+Prints one JSON line: seconds from process start to a usable window.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+
+T0 = time.perf_counter()
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def _settle(app) -> None:
+    for _ in range(5):
+        app.processEvents()
+
+
+def bare() -> dict:
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    app = QApplication([])
+    w = QWidget()
+    w.resize(1280, 800)
+    w.show()
+    _settle(app)
+    return {"usable": time.perf_counter() - T0}
+
+
+def desk(data_dir: str, password: str) -> dict:
+    from PySide6.QtWidgets import QApplication
+
+    from eskan_desk.app import open_context
+    from eskan_desk.services.auth import sign_in
+    from eskan_desk.ui.look import apply_language, style_app
+    from eskan_desk.ui.main_window import MainWindow
+    from eskan_desk.ui.session import UiEvents, UiSession
+    from eskan_desk.ui.tasks import ImmediateRunner
+
+    app = QApplication([])
+    apply_language(app, "ar")
+    style_app(app)
+    marks = {"qt": time.perf_counter() - T0}
+    ctx = open_context(data_dir, create=False)
+    marks["store"] = time.perf_counter() - T0
+    actor = sign_in(ctx, "admin", password)
+    marks["signed_in"] = time.perf_counter() - T0
+    # ImmediateRunner: the dashboard's data is loaded before the window counts as usable.
+    window = MainWindow(
+        UiSession(ctx=ctx, actor=actor, runner=ImmediateRunner(), events=UiEvents())
+    )
+    window.show()
+    _settle(app)
+    marks["usable"] = time.perf_counter() - T0
+    ctx.close()
+    return marks
+
+
+if __name__ == "__main__":
+    result = bare() if sys.argv[1] == "bare" else desk(sys.argv[2], sys.argv[3])
+    print(json.dumps(result))

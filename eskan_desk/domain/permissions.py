@@ -1,0 +1,93 @@
+"""Who may do what: the actions the services guard and the roles allowed to perform each.
+
+The services call :func:`authorize` first thing, so a role is refused even when a screen forgets
+to hide a button (hiding it is a convenience, this is the protection).
+"""
+
+from __future__ import annotations
+
+from eskan_desk.domain.enums import LabeledEnum, Role
+from eskan_desk.domain.errors import PermissionDeniedError
+from eskan_desk.domain.markers import N_
+
+
+class Action(LabeledEnum):
+    """A use case guarded by role. Values are stable codes (audit, logs)."""
+
+    REGISTER_BENEFICIARY = "register_beneficiary"
+    EDIT_BENEFICIARY = "edit_beneficiary"
+    VERIFY_BENEFICIARY = "verify_beneficiary"
+    LOG_CONTACT = "log_contact"
+    MANAGE_STAFF = "manage_staff"
+    GENERATE_DEMO = "generate_demo"
+    CHANGE_SETTINGS = "change_settings"
+    VIEW_REGISTRY = "view_registry"
+
+    @property
+    def label(self) -> str:
+        """The action as a verb phrase, in English (a catalog msgid; translate it to show it)."""
+        return ACTION_LABELS[self]
+
+
+# Verb phrases: they complete "Your role (...) may not ...".
+ACTION_LABELS: dict[Action, str] = {
+    Action.REGISTER_BENEFICIARY: N_("register beneficiaries"),
+    Action.EDIT_BENEFICIARY: N_("edit beneficiary files"),
+    Action.VERIFY_BENEFICIARY: N_("verify beneficiary data"),
+    Action.LOG_CONTACT: N_("log contacts"),
+    Action.MANAGE_STAFF: N_("manage staff accounts"),
+    Action.GENERATE_DEMO: N_("generate demo data"),
+    Action.CHANGE_SETTINGS: N_("change the settings"),
+    Action.VIEW_REGISTRY: N_("view the registry"),
+}
+
+_EVERYONE = frozenset(Role)
+_ADMIN_ONLY = frozenset({Role.ADMIN})
+# The research committee decides on requests at HQ; it does not open or edit family files.
+_FRONT_DESK = _EVERYONE - {Role.COMMITTEE}
+
+ALLOWED: dict[Action, frozenset[Role]] = {
+    Action.REGISTER_BENEFICIARY: _FRONT_DESK,
+    Action.EDIT_BENEFICIARY: _FRONT_DESK,
+    Action.VERIFY_BENEFICIARY: _FRONT_DESK,
+    Action.LOG_CONTACT: _EVERYONE,
+    Action.VIEW_REGISTRY: _EVERYONE,
+    Action.MANAGE_STAFF: _ADMIN_ONLY,
+    Action.GENERATE_DEMO: _ADMIN_ONLY,
+    Action.CHANGE_SETTINGS: _ADMIN_ONLY,
+}
+
+
+def can(role: Role | str, action: Action) -> bool:
+    """Whether ``role`` may perform ``action``.
+
+    Args:
+        role: A role member or its code.
+        action: The guarded use case.
+
+    Returns:
+        True when the role is in the action's allowed set; False for unknown role codes.
+    """
+    try:
+        member = Role(role)
+    except ValueError:
+        return False
+    return member in ALLOWED[action]
+
+
+def authorize(role: Role | str, action: Action) -> None:
+    """Refuse ``action`` unless ``role`` may perform it.
+
+    Args:
+        role: The acting staff member's role.
+        action: The guarded use case.
+
+    Raises:
+        PermissionDeniedError: The role may not perform the action; the message names both
+            (rendered with their translated labels).
+    """
+    if not can(role, action):
+        shown = Role(role) if role in set(Role) else role
+        raise PermissionDeniedError(
+            N_("Your role ({role}) may not {action}."), {"role": shown, "action": action}
+        )

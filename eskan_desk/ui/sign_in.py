@@ -1,0 +1,83 @@
+"""The sign-in dialog: the charity's name, a username and a password."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from eskan_desk import i18n
+from eskan_desk.app import AppContext
+from eskan_desk.domain.errors import EskanError
+from eskan_desk.i18n import _
+from eskan_desk.services.auth import sign_in
+from eskan_desk.services.staff import Actor
+from eskan_desk.ui.look import ui_font
+
+ERROR_STYLE = "color: #b3261e;"
+
+
+class SignInDialog(QDialog):
+    """Enter signs in, Esc cancels; on success :attr:`actor` is the signed-in staff member."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.actor: Actor | None = None
+        self.setWindowTitle(_("Sign in"))
+        self.setMinimumWidth(420)
+        layout = QVBoxLayout(self)
+        header = QLabel(_("Housing and Development Association in Khamis Mushait"), self)
+        header.setObjectName("charity_name")
+        header.setFont(ui_font(15, bold=True))
+        header.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        header.setWordWrap(True)
+        layout.addWidget(header)
+        app_name = QLabel(_("Eskan Desk"), self)
+        app_name.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(app_name)
+        form = QFormLayout()
+        self.username = QLineEdit(self)
+        self.username.setObjectName("username")
+        # Usernames are Latin: keep the field left to right inside the Arabic window.
+        self.username.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        self.password = QLineEdit(self)
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow(_("Username"), self.username)
+        form.addRow(_("Password"), self.password)
+        layout.addLayout(form)
+        self.error = QLabel(self)
+        self.error.setObjectName("error")
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.sign_in_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.sign_in_button.setText(_("Sign in"))
+        self.sign_in_button.setDefault(True)  # Enter in either field signs in
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.username.setFocus()
+
+    def accept(self) -> None:
+        """Check the credentials; stay open with the reason shown when they are refused."""
+        try:
+            self.actor = sign_in(self.ctx, self.username.text(), self.password.text())
+        except EskanError as err:
+            self.error.setText(i18n.render_error(err))
+            self.password.clear()
+            self.password.setFocus()
+            return
+        self.error.clear()
+        super().accept()

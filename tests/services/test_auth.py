@@ -1,0 +1,243 @@
+"""Signing in, lockout, and the admin's staff accounts: roles enforced in the services."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from sqlalchemy import func, select
+
+from eskan_desk import i18n
+from eskan_desk.domain.enums import Role
+from eskan_desk.domain.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+)
+from eskan_desk.models import AuditEvent, OutboxChange, Staff
+from eskan_desk.services import auth
+from eskan_desk.services.beneficiaries import register_beneficiary
+from eskan_desk.services.contacts import ContactInput, log_contact
+from eskan_desk.services.settings import Settings, load_settings
+from eskan_desk.services.settings_admin import update_settings
+
+from ..conftest import ADMIN_PASSWORD
+from .helpers import applicant, counts
+
+PASSWORD = "desk-pass-2026"
+
+
+def staff_row(ctx, username):
+    with ctx.store.read() as s:
+        return s.execute(select(Staff).where(Staff.username == username)).scalar_one()
+
+
+def all_counts(ctx):
+    data = counts(ctx)
+    with ctx.store.read() as s:
+        data["staff"] = s.execute(select(func.count()).select_from(Staff)).scalar_one()
+    return data
+
+
+def audit_actions(ctx):
+    with ctx.store.read() as s:
+        return s.execute(select(AuditEvent.action).order_by(AuditEvent.seq)).scalars().all()
+
+
+@pytest.fixture
+def receptionist(ctx, admin):
+    auth.add_staff(
+        ctx,
+        admin,
+        username="noura",
+        full_name="نورة الشهري",
+        role="receptionist",
+        password=PASSWORD,
+    )
+    return auth.sign_in(ctx, "noura", PASSWORD)
+
+
+def test_sign_in_returns_the_actor(ctx, admin):
+    actor = auth.sign_in(ctx, "  Admin ", ADMIN_PASSWORD)
+    assert actor == admin
+    assert audit_actions(ctx)[-1] == "staff.sign_in"
+
+
+def test_wrong_password_and_unknown_user_give_the_same_answer(ctx):
+    with pytest.raises(ValidationError) as wrong:
+        auth.sign_in(ctx, "admin", "not-the-password")
+    with pytest.raises(ValidationError) as unknown:
+        auth.sign_in(ctx, "nobody", "not-the-password")
+    assert (wrong.value.field, wrong.value.message) == (unknown.value.field, unknown.value.message)
+    assert i18n.render_error(wrong.value) == i18n.render_error(unknown.value)
+    assert wrong.value.field == "password"
+
+
+def test_inactive_account_gives_the_same_answer(ctx, admin, receptionist):
+    auth.set_active(ctx, admin, receptionist.staff_id, False)
+    with pytest.raises(ValidationError) as info:
+        auth.sign_in(ctx, "noura", PASSWORD)
+    assert info.value.message == auth.WRONG_CREDENTIALS
+    auth.set_active(ctx, admin, receptionist.staff_id, True)
+    assert auth.sign_in(ctx, "noura", PASSWORD).username == "noura"
+
+
+def test_five_failures_lock_for_fifteen_minutes(ctx, clock):
+    for _ in range(4):
+        with pytest.raises(ValidationError) as info:
+            auth.sign_in(ctx, "admin", "wrong-password")
+        assert info.value.field == "password"
+    with pytest.raises(ValidationError) as info:
+        auth.sign_in(ctx, "admin", "wrong-password")
+    # 07:00 UTC + 15 minutes = 10:15 in Riyadh
+    assert (info.value.field, info.value.params) == ("username", {"time": "10:15"})
+    clock.advance(minutes=14)
+    with pytest.raises(ValidationError) as info:
+        auth.sign_in(ctx, "admin", ADMIN_PASSWORD)  # even the right password
+    assert info.value.message == auth.LOCKED
+    clock.advance(minutes=1)
+    assert auth.sign_in(ctx, "admin", ADMIN_PASSWORD).username == "admin"
+
+
+def test_success_resets_the_counter(ctx):
+    for _ in range(4):
+        with pytest.raises(ValidationError):
+            auth.sign_in(ctx, "admin", "wrong-password")
+    assert staff_row(ctx, "admin").failed_attempts == 4
+    auth.sign_in(ctx, "admin", ADMIN_PASSWORD)
+    assert staff_row(ctx, "admin").failed_attempts == 0
+    with pytest.raises(ValidationError) as info:
+        auth.sign_in(ctx, "admin", "wrong-password")
+    assert info.value.field == "password"  # a fifth failure overall, but not in a row
+
+
+def test_lockout_is_audited_but_not_synced_nor_versioned(ctx):
+    before_version = staff_row(ctx, "admin").version
+    before = counts(ctx)
+    for _ in range(5):
+        with pytest.raises(ValidationError):
+            auth.sign_in(ctx, "admin", "wrong-password")
+    after = counts(ctx)
+    row = staff_row(ctx, "admin")
+    assert row.locked_until is not None and row.version == before_version
+    assert after["sync_outbox"] == before["sync_outbox"]
+    assert after["audit_events"] == before["audit_events"] + 6
+    assert audit_actions(ctx)[-2:] == ["staff.sign_in_failed", "staff.locked"]
+
+
+def test_confirm_password_counts_towards_the_lockout(ctx, admin):
+    auth.confirm_password(ctx, admin, ADMIN_PASSWORD)
+    for _ in range(4):
+        with pytest.raises(ValidationError):
+            auth.confirm_password(ctx, admin, "wrong-password")
+    with pytest.raises(ValidationError) as info:
+        auth.confirm_password(ctx, admin, "wrong-password")
+    assert info.value.field == "username"
+
+
+def test_admin_adds_resets_and_deactivates(ctx, admin, clock):
+    view = auth.add_staff(
+        ctx,
+        admin,
+        username="Saad.Q",
+        full_name="  سعد   القحطاني ",
+        role=Role.RESEARCHER,
+        password=PASSWORD,
+    )
+    assert (view.username, view.full_name, view.role, view.active) == (
+        "saad.q",
+        "سعد القحطاني",
+        Role.RESEARCHER,
+        True,
+    )
+    with ctx.store.read() as s:
+        changes = s.execute(select(OutboxChange.entity).order_by(OutboxChange.seq)).scalars().all()
+    assert changes[-1] == "staff"
+    for _ in range(5):
+        with pytest.raises(ValidationError):
+            auth.sign_in(ctx, "saad.q", "wrong-password")
+    assert auth.list_staff(ctx, admin)[-1].locked_until is not None
+    version = staff_row(ctx, "saad.q").version
+    auth.reset_password(ctx, admin, view.id, "brand-new-pass")
+    assert staff_row(ctx, "saad.q").version > version  # a synced change this time
+    assert auth.sign_in(ctx, "saad.q", "brand-new-pass").role == Role.RESEARCHER
+    assert auth.set_active(ctx, admin, view.id, False).active is False
+    names = [(v.username, v.active) for v in auth.list_staff(ctx, admin)]
+    assert names == [("admin", True), ("saad.q", False)]
+    assert audit_actions(ctx)[-1] == "staff.deactivate"
+
+
+def test_add_staff_validates_and_refuses_duplicates(ctx, admin):
+    with pytest.raises(ValidationError) as info:
+        auth.add_staff(ctx, admin, username="x", full_name="س", role="admin", password=PASSWORD)
+    assert info.value.field == "username"
+    with pytest.raises(ValidationError) as info:
+        auth.add_staff(ctx, admin, username="sara", full_name=" ", role="admin", password=PASSWORD)
+    assert info.value.field == "full_name"
+    with pytest.raises(ValidationError) as info:
+        auth.add_staff(
+            ctx, admin, username="sara", full_name="سارة", role="boss", password=PASSWORD
+        )
+    assert info.value.field == "role"
+    with pytest.raises(ValidationError) as info:
+        auth.add_staff(
+            ctx, admin, username="sara", full_name="سارة", role="admin", password="short"
+        )
+    assert info.value.field == "password"
+    with pytest.raises(ConflictError):
+        auth.add_staff(
+            ctx, admin, username="ADMIN", full_name="سارة", role="admin", password=PASSWORD
+        )
+    with pytest.raises(NotFoundError):
+        auth.reset_password(ctx, admin, "no-such-id", PASSWORD)
+
+
+def test_a_receptionist_is_refused_by_the_services(ctx, admin, receptionist):
+    before = all_counts(ctx)
+    with pytest.raises(PermissionDeniedError):
+        auth.add_staff(
+            ctx, receptionist, username="x.y", full_name="س", role="admin", password=PASSWORD
+        )
+    with pytest.raises(PermissionDeniedError):
+        auth.reset_password(ctx, receptionist, admin.staff_id, "taken-over-1")
+    with pytest.raises(PermissionDeniedError):
+        auth.set_active(ctx, receptionist, admin.staff_id, False)
+    with pytest.raises(PermissionDeniedError):
+        auth.list_staff(ctx, receptionist)
+    with pytest.raises(PermissionDeniedError):
+        update_settings(ctx, receptionist, Settings(idle_lock_minutes=99))
+    assert all_counts(ctx) == before
+    assert load_settings(ctx).idle_lock_minutes != 99
+    assert auth.sign_in(ctx, "admin", ADMIN_PASSWORD).role == Role.ADMIN
+
+
+def test_the_committee_cannot_register_but_may_log_contacts(ctx, admin):
+    committee = dataclasses.replace(admin, role=Role.COMMITTEE)
+    before = counts(ctx)
+    with pytest.raises(PermissionDeniedError) as info:
+        register_beneficiary(ctx, committee, applicant())
+    assert counts(ctx) == before
+    assert "لجنة" in i18n.render_error(info.value)  # the role's Arabic label
+    log_contact(ctx, committee, ContactInput(channel="phone", summary="استفسار عام"))
+
+
+def test_admin_may_change_settings(ctx, admin):
+    update_settings(ctx, admin, Settings(idle_lock_minutes=5))
+    assert load_settings(ctx).idle_lock_minutes == 5
+
+
+def test_cannot_deactivate_yourself_or_the_last_admin(ctx, admin):
+    with pytest.raises(ValidationError) as info:
+        auth.set_active(ctx, admin, admin.staff_id, False)
+    assert info.value.field == "username"
+    second = auth.add_staff(
+        ctx, admin, username="admin2", full_name="مدير ثان", role="admin", password=PASSWORD
+    )
+    other = auth.sign_in(ctx, "admin2", PASSWORD)
+    auth.set_active(ctx, other, admin.staff_id, False)  # two admins: one may go
+    with pytest.raises(ValidationError) as info:
+        auth.set_active(ctx, admin, second.id, False)
+    # `admin` is inactive now but its Actor still says admin; the rule protects the last one
+    assert info.value.field == "role"
+    assert staff_row(ctx, "admin2").active is True
