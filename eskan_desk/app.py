@@ -24,6 +24,7 @@ from eskan_desk.models.engine import Store, make_engine, sqlite_url
 from eskan_desk.services.changes import ChangeRecorder
 
 STORE_FILE = "eskan.sqlite3"
+STORE_MARKER = "eskan-store.txt"  # written once a store exists here
 ENV_DATA_DIR = "ESKAN_DATA_DIR"
 
 
@@ -65,8 +66,17 @@ def open_context(
     """
     data_dir = Path(data_dir) if data_dir else default_data_dir()
     db_path = data_dir / STORE_FILE
-    if not db_path.exists() and not create:
-        raise StoreError(N_("No data store at {path}. Run 'eskan init' first."), {"path": db_path})
+    if not db_path.exists():
+        if (data_dir / STORE_MARKER).exists():
+            # The folder held a store once: never silently start an empty one in its place.
+            raise StoreError(
+                N_("The data store {path} is missing. Restore it from a backup in {backups}."),
+                {"path": db_path, "backups": data_dir / "backups"},
+            )
+        if not create:
+            raise StoreError(
+                N_("No data store at {path}. Run 'eskan init' first."), {"path": db_path}
+            )
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -78,6 +88,7 @@ def open_context(
     try:
         _check_readable(engine)
         migrate.upgrade(engine, backup_dir=data_dir / "backups")
+        (data_dir / STORE_MARKER).write_text(STORE_FILE + "\n", encoding="utf-8")
     except (DBAPIError, sqlite3.DatabaseError) as exc:
         engine.dispose()
         raise _store_error(exc, db_path) from exc

@@ -35,6 +35,7 @@ from eskan_desk.domain.enums import (
     Occupation,
     RegistrationStatus,
     Relation,
+    SocialPlatform,
 )
 from eskan_desk.domain.errors import EskanError
 from eskan_desk.domain.iban import format_iban
@@ -42,7 +43,7 @@ from eskan_desk.domain.phone import format_mobile_local
 from eskan_desk.i18n import N_, _, current_language
 from eskan_desk.services.beneficiaries import get_beneficiary, verify_beneficiary_data
 from eskan_desk.services.dto import BeneficiaryFile
-from eskan_desk.ui.look import ui_font
+from eskan_desk.ui.look import leading_alignment, ui_font
 from eskan_desk.ui.session import Page
 
 LRI, PDI = "\u2066", "\u2069"
@@ -128,15 +129,19 @@ class BeneficiaryPage(Page):
         self.verify_button.clicked.connect(self._verify)
         session.events.changed.connect(self._on_changed)
 
-    def _table(self, headers: list[str]) -> QTableWidget:
+    def _table(self, headers: list[str], stretch: int | None = None) -> QTableWidget:
         t = QTableWidget(0, len(headers))
         t.setHorizontalHeaderLabels(headers)
         t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         t.verticalHeader().setVisible(False)
         t.setWordWrap(True)
-        t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        t.horizontalHeader().setStretchLastSection(True)
+        header = t.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        if stretch is None:
+            header.setStretchLastSection(True)
+        else:
+            header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
         return t
 
     # Loading ---------------------------------------------------------------------------
@@ -208,6 +213,8 @@ class BeneficiaryPage(Page):
         for label, value in rows:
             text = QLabel(value)
             text.setWordWrap(True)
+            # Align by the page's direction, not by each value's own first letter (digits).
+            text.setAlignment(leading_alignment())
             self.profile_form.addRow(label, text)
 
     def _fill_members(self, f: BeneficiaryFile) -> None:
@@ -249,12 +256,15 @@ class BeneficiaryPage(Page):
         self.timeline.setRowCount(0)
         for c in f.contacts:
             when = to_riyadh(c.at)
-            detail = (
-                format_duration(c.call_duration_s)
-                if c.call_duration_s
-                else (c.visit_location or c.letter_ref or c.social_platform or "")
-            )
-            channel = label_of(Channel, c.channel) + (f" ({ltr(detail)})" if detail else "")
+            if c.call_duration_s:
+                detail = ltr(format_duration(c.call_duration_s))
+            elif c.letter_ref:
+                detail = ltr(c.letter_ref)
+            elif c.social_platform:
+                detail = label_of(SocialPlatform, c.social_platform)
+            else:
+                detail = c.visit_location or ""
+            channel = label_of(Channel, c.channel) + (f" ({detail})" if detail else "")
             self._row(
                 self.timeline,
                 [
@@ -274,7 +284,9 @@ class BeneficiaryPage(Page):
         row = table.rowCount()
         table.insertRow(row)
         for col, text in enumerate(cells):
-            table.setItem(row, col, QTableWidgetItem(text))
+            item = QTableWidgetItem(text)
+            item.setTextAlignment(leading_alignment())
+            table.setItem(row, col, item)
 
     # Actions ---------------------------------------------------------------------------
     def _log(self, channel: str) -> None:

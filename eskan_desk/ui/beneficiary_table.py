@@ -11,6 +11,7 @@ from eskan_desk.domain.enums import Category, RegistrationStatus
 from eskan_desk.domain.phone import format_mobile_local
 from eskan_desk.i18n import N_, _
 from eskan_desk.services.dto import BeneficiarySummary
+from eskan_desk.ui.look import leading_alignment
 
 PageFetcher = Callable[[BeneficiarySummary | None], list[BeneficiarySummary]]
 PAGE = 200
@@ -98,7 +99,7 @@ class BeneficiaryTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return cell_text(self._rows[index.row()], COLUMNS[index.column()][0])
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeading)
+            return int(leading_alignment().value)
         return None
 
     def headerData(

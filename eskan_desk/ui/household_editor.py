@@ -6,7 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QHBoxLayout,
+    QGridLayout,
     QHeaderView,
     QLineEdit,
     QPushButton,
@@ -46,16 +46,23 @@ class _ListEditor(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setMaximumHeight(150)
         layout.addWidget(self.table)
-        self.entry = QHBoxLayout()
+        self.entry = QGridLayout()
         layout.addLayout(self.entry)
+        self._next_cell = 0
         self.add_button = QPushButton(_("Add"), self)
         self.remove_button = QPushButton(_("Remove selected"), self)
         self.add_button.clicked.connect(self._add_clicked)
         self.remove_button.clicked.connect(self._remove_clicked)
 
+    def _place(self, widget: QWidget) -> None:
+        """Entry widgets flow into rows of four, so the form fits a 1280-pixel screen."""
+        row, col = divmod(self._next_cell, 4)
+        self.entry.addWidget(widget, row, col)
+        self._next_cell += 1
+
     def _finish_entry_row(self) -> None:
-        self.entry.addWidget(self.add_button)
-        self.entry.addWidget(self.remove_button)
+        self._place(self.add_button)
+        self._place(self.remove_button)
 
     def _append(self, cells: list[str]) -> None:
         row = self.table.rowCount()
@@ -113,7 +120,7 @@ class MembersEditor(_ListEditor):
             self.disability,
             self.chronic,
         ):
-            self.entry.addWidget(w)
+            self._place(w)
         self._finish_entry_row()
 
     def _add_clicked(self) -> None:
@@ -170,8 +177,8 @@ class IncomesEditor(_ListEditor):
         self.kind = ChoiceBox(IncomeKind, optional=False, parent=self)
         self.amount = QLineEdit(self)
         self.amount.setPlaceholderText(_("Monthly amount (riyals)"))
-        self.entry.addWidget(self.kind)
-        self.entry.addWidget(self.amount)
+        self._place(self.kind)
+        self._place(self.amount)
         self._finish_entry_row()
 
     def _add_clicked(self) -> None:

@@ -33,6 +33,13 @@ def ui_font(point_size: int = UI_POINT_SIZE, *, bold: bool = False) -> QFont:
     return font
 
 
+def leading_alignment() -> Qt.AlignmentFlag:
+    """Text aligned to where lines start in the UI language (right in Arabic), whatever the
+    direction of the text itself; numbers and codes no longer jump to the other side."""
+    side = Qt.AlignmentFlag.AlignRight if i18n.is_rtl() else Qt.AlignmentFlag.AlignLeft
+    return side | Qt.AlignmentFlag.AlignAbsolute | Qt.AlignmentFlag.AlignVCenter
+
+
 def apply_language(app: QApplication, lang: str) -> None:
     """Language, direction and Qt's own button texts (``qtbase_ar``)."""
     i18n.set_language(lang)

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -142,10 +143,10 @@ class RegistrationPage(Page):
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         body = QWidget(scroll)
-        columns = QHBoxLayout(body)
+        grid = QGridLayout(body)
         self.fields = FieldSet()
         sets = []
-        for title, rows in SECTIONS:
+        for index, (title, rows) in enumerate(SECTIONS):
             box = QGroupBox(_(title), body)
             fs = self.fields if not sets else FieldSet()
             QVBoxLayout(box).addWidget(fs)
@@ -153,24 +154,28 @@ class RegistrationPage(Page):
                 fs.add(code, label, self._editor(kind, code))
             fs.edited.connect(self._on_edited)
             sets.append(fs)
-            columns.addWidget(box, 1, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(box, index // 2, index % 2, Qt.AlignmentFlag.AlignTop)
         self.sets = sets
+        household = QWidget(body)
+        lists = QVBoxLayout(household)
+        lists.setContentsMargins(0, 0, 0, 0)
+        members_box = QGroupBox(_("Household members"), household)
+        self.members = MembersEditor(members_box)
+        QVBoxLayout(members_box).addWidget(self.members)
+        incomes_box = QGroupBox(_("Income sources"), household)
+        self.incomes = IncomesEditor(incomes_box)
+        QVBoxLayout(incomes_box).addWidget(self.incomes)
+        lists.addWidget(members_box)
+        lists.addWidget(incomes_box)
+        grid.addWidget(household, 1, 1, Qt.AlignmentFlag.AlignTop)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
         self.duplicate_button = QPushButton(self)
         self.duplicate_button.hide()
         self.duplicate_button.clicked.connect(self._open_duplicate)
         outer.addWidget(self.duplicate_button)
-        lists = QHBoxLayout()
-        members_box = QGroupBox(_("Household members"), self)
-        self.members = MembersEditor(members_box)
-        QVBoxLayout(members_box).addWidget(self.members)
-        incomes_box = QGroupBox(_("Income sources"), self)
-        self.incomes = IncomesEditor(incomes_box)
-        QVBoxLayout(incomes_box).addWidget(self.incomes)
-        lists.addWidget(members_box, 3)
-        lists.addWidget(incomes_box, 2)
-        outer.addLayout(lists)
         self.members.changed.connect(lambda: self._on_edited("members"))
         self.incomes.changed.connect(lambda: self._on_edited("income"))
         self.list_error = QLabel(self)

@@ -100,3 +100,33 @@ def test_damaged_store_is_a_clear_error(tmp_path):
     with pytest.raises(StoreError) as err:
         open_context(tmp_path)
     assert "damaged" in str(err.value)
+
+
+def test_a_lost_store_is_reported_not_replaced(data_dir):
+    from eskan_desk.domain.errors import StoreError
+
+    open_context(data_dir).close()
+    (data_dir / STORE_FILE).unlink()
+    for suffix in ("-wal", "-shm"):
+        (data_dir / (STORE_FILE + suffix)).unlink(missing_ok=True)
+    with pytest.raises(StoreError) as err:
+        open_context(data_dir, create=True)
+    assert "missing" in str(err.value) and "backups" in str(err.value)
+    assert not (data_dir / STORE_FILE).exists()
+
+
+def test_a_store_locked_by_another_program_is_a_clear_error(data_dir, monkeypatch):
+    from eskan_desk.domain.errors import StoreError
+    from eskan_desk.models import engine as engine_module
+
+    monkeypatch.setattr(engine_module, "BUSY_TIMEOUT_MS", 200)
+    holder = sqlite3.connect(data_dir / STORE_FILE)
+    holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(StoreError) as err:
+            open_context(data_dir)
+        assert "locked" in str(err.value)
+    finally:
+        holder.rollback()
+        holder.close()
