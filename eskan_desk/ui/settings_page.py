@@ -18,6 +18,7 @@ from eskan_desk.domain.permissions import Action, can
 from eskan_desk.i18n import _
 from eskan_desk.services.settings import Settings, load_settings
 from eskan_desk.services.settings_admin import update_settings
+from eskan_desk.ui.demo_data_box import DemoDataBox
 from eskan_desk.ui.look import ui_font
 from eskan_desk.ui.session import Page, UiSession
 from eskan_desk.ui.staff_page import show_error
@@ -68,6 +69,7 @@ class SettingsPage(Page):
         row.addWidget(self.save_button)
         row.addStretch(1)
         layout.addLayout(row)
+        layout.addWidget(DemoDataBox(session, self))
         layout.addStretch(1)
         if not self.may_save:
             self.note.setText(_("Only an administrator can change the settings."))

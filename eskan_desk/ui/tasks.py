@@ -1,8 +1,9 @@
 """The one task runner: all database work runs on a single serial worker thread.
 
 Screens call :meth:`TaskRunner.submit` with a plain function and callbacks; the callbacks run back
-on the UI thread. Tests inject :class:`ImmediateRunner`, which runs tasks at once, so threaded
-screens are tested synchronously.
+on the UI thread. Long jobs take a ``progress(done, total, label)`` callable
+(:meth:`TaskRunner.submit_with_progress`) whose reports also arrive on the UI thread. Tests inject
+:class:`ImmediateRunner`, which runs tasks at once, so threaded screens are tested synchronously.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from eskan_desk.domain.errors import EskanError
 
 Done = Callable[[Any], None]
 Failed = Callable[[BaseException], None]
+Progress = Callable[[int, int, str], None]
 
 
 def _deliver(future: Future, on_done: Done | None, on_error: Failed | None) -> None:
@@ -33,34 +35,32 @@ def _deliver(future: Future, on_done: Done | None, on_error: Failed | None) -> N
 
 
 class _Relay(QObject):
-    """Wakes the UI thread when work is done.
+    """Wakes the UI thread when work is done or reports progress.
 
-    Finished work waits in a thread-safe queue and the queued signal carries no arguments:
-    passing Python objects (and None) through cross-thread signals has crashed PySide6 with
-    refcount errors.
+    Messages wait in a thread-safe queue and the queued signal carries no arguments: passing
+    Python objects (and None) through cross-thread signals has crashed PySide6 with refcount
+    errors.
     """
 
     ready = Signal()
 
     def __init__(self) -> None:
         super().__init__()
-        self.done: queue.SimpleQueue[tuple[Future, Done | None, Failed | None]] = (
-            queue.SimpleQueue()
-        )
+        self.messages: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
         self.ready.connect(self.drain, Qt.ConnectionType.QueuedConnection)
 
-    def post(self, item: tuple[Future, Done | None, Failed | None]) -> None:
-        self.done.put(item)
+    def post(self, message: Callable[[], None]) -> None:
+        self.messages.put(message)
         self.ready.emit()
 
     @Slot()
     def drain(self) -> None:
         while True:
             try:
-                future, on_done, on_error = self.done.get_nowait()
+                message = self.messages.get_nowait()
             except queue.Empty:
                 return
-            _deliver(future, on_done, on_error)
+            message()
 
 
 class TaskRunner:
@@ -74,8 +74,22 @@ class TaskRunner:
         self, fn: Callable[[], Any], on_done: Done | None = None, on_error: Failed | None = None
     ) -> Future:
         future = self._pool.submit(fn)
-        future.add_done_callback(lambda f: self._relay.post((f, on_done, on_error)))
+        future.add_done_callback(lambda f: self._relay.post(lambda: _deliver(f, on_done, on_error)))
         return future
+
+    def submit_with_progress(
+        self,
+        fn: Callable[[Progress], Any],
+        on_progress: Progress,
+        on_done: Done | None = None,
+        on_error: Failed | None = None,
+    ) -> Future:
+        """Run ``fn(progress)``; each ``progress(done, total, label)`` reaches ``on_progress``."""
+
+        def report(done: int, total: int, label: str) -> None:
+            self._relay.post(lambda: on_progress(done, total, label))
+
+        return self.submit(lambda: fn(report), on_done, on_error)
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
@@ -94,6 +108,15 @@ class ImmediateRunner:
             future.set_exception(exc)
         _deliver(future, on_done, on_error)
         return future
+
+    def submit_with_progress(
+        self,
+        fn: Callable[[Progress], Any],
+        on_progress: Progress,
+        on_done: Done | None = None,
+        on_error: Failed | None = None,
+    ) -> Future:
+        return self.submit(lambda: fn(on_progress), on_done, on_error)
 
     def shutdown(self) -> None:
         pass

@@ -81,3 +81,14 @@ def test_open_a_file_and_log_a_call_from_it(window, session):
     dialog = window.log_contact(ben.id, "phone")
     assert dialog.channel.value() == "phone"
     dialog.close()
+
+
+def test_qt_own_buttons_are_arabic(arabic_app, qtbot):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    box = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+    )
+    qtbot.addWidget(box)
+    texts = {b.text().replace("&", "") for b in box.buttons()}
+    assert all(any("\u0600" <= ch <= "\u06ff" for ch in t) for t in texts), texts

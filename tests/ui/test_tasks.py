@@ -1,0 +1,76 @@
+"""The task runner: work on one worker thread, results and progress back on the UI thread."""
+
+from __future__ import annotations
+
+import threading
+
+from eskan_desk.services.demo import generate_demo
+from eskan_desk.services.search import count_beneficiaries
+from eskan_desk.ui.demo_data_box import DemoDataBox
+from eskan_desk.ui.tasks import TaskRunner
+
+
+def test_work_runs_off_the_ui_thread_and_callbacks_come_back(qtbot, arabic_app):
+    runner = TaskRunner()
+    seen = {}
+    done = []
+    runner.submit(
+        lambda: threading.current_thread().name,
+        on_done=lambda name: (
+            seen.update(worker=name, callback=threading.current_thread()),
+            done.append(1),
+        ),
+    )
+    qtbot.waitUntil(lambda: bool(done), timeout=3000)
+    assert seen["worker"].startswith("eskan-db")
+    assert seen["callback"] is threading.main_thread()
+    runner.shutdown()
+
+
+def test_errors_reach_on_error(qtbot, arabic_app):
+    runner = TaskRunner()
+    errors = []
+
+    def fail():
+        raise ValueError("boom")
+
+    runner.submit(fail, on_error=errors.append)
+    qtbot.waitUntil(lambda: bool(errors), timeout=3000)
+    assert isinstance(errors[0], ValueError)
+    runner.shutdown()
+
+
+def test_demo_data_from_the_app_reports_progress_and_keeps_the_ui_responsive(session, qtbot, ctx):
+    session.runner = TaskRunner()
+    box = DemoDataBox(session)
+    qtbot.addWidget(box)
+    box.families.setValue(60)
+    box.contacts.setValue(400)
+    values = []
+    box.progress.valueChanged.connect(values.append)
+    ticks = []
+    box.start()
+    # The UI thread keeps processing events while the worker writes.
+    qtbot.waitUntil(lambda: ticks.append(1) or box.button.isEnabled(), timeout=60_000)
+    assert box.progress.value() == 1000 and len(values) >= 2
+    assert len(ticks) > 1
+    assert count_beneficiaries(ctx) == 60
+    session.runner.shutdown()
+
+
+def test_demo_generation_is_refused_for_a_receptionist(ctx, admin):
+    import pytest
+
+    from eskan_desk.domain.errors import PermissionDeniedError
+    from eskan_desk.services.auth import add_staff, sign_in
+
+    add_staff(
+        ctx,
+        admin,
+        username="sara",
+        full_name="سارة",
+        role="receptionist",
+        password="reception-2026",
+    )
+    with pytest.raises(PermissionDeniedError):
+        generate_demo(ctx, sign_in(ctx, "sara", "reception-2026"), beneficiaries=1, contacts=0)
