@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from sqlalchemy import text
-
 from eskan_desk.app import AppContext
 
 ACKED_KEY = "outbox_acked_seq"
 
 
 def pending_changes(ctx: AppContext) -> int:
-    """Outbox changes after the last one HQ acknowledged (a range scan on the primary key)."""
-    with ctx.store.read() as session:
-        acked = session.execute(
-            text("SELECT value FROM sync_state WHERE key = :k"), {"k": ACKED_KEY}
-        ).scalar_one_or_none()
-        return session.execute(
-            text("SELECT count(*) FROM sync_outbox WHERE seq > :a"), {"a": int(acked or 0)}
-        ).scalar_one()
+    """Outbox changes after the last one HQ acknowledged, in constant time.
+
+    ``seq`` is SQLite's rowid (no AUTOINCREMENT): a new change takes max + 1 and a rolled-back
+    insert leaves no gap, and only acknowledged changes (a prefix) are ever pruned, so the
+    pending count is the newest seq minus the acknowledged one. Counting rows took over a
+    second at a million changes.
+    """
+    rows = ctx.store.fetch(
+        "SELECT (SELECT coalesce(max(seq), 0) FROM sync_outbox), "
+        "(SELECT value FROM sync_state WHERE key = ?)", (ACKED_KEY,))
+    newest, acked = rows[0]
+    return max(0, newest - int(acked or 0))

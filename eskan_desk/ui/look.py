@@ -40,17 +40,20 @@ def leading_alignment() -> Qt.AlignmentFlag:
     return side | Qt.AlignmentFlag.AlignAbsolute | Qt.AlignmentFlag.AlignVCenter
 
 
-def apply_language(app: QApplication, lang: str) -> None:
-    """Language, direction and Qt's own button texts (``qtbase_ar``)."""
+def apply_language(app: QApplication, lang: str, digits: str = "latin") -> None:
+    """Language, direction, the digits Qt's own widgets write, and Qt's button texts."""
     i18n.set_language(lang)
     app.setLayoutDirection(
         Qt.LayoutDirection.RightToLeft if i18n.is_rtl(lang) else Qt.LayoutDirection.LeftToRight
     )
-    QLocale.setDefault(
-        QLocale(QLocale.Language.Arabic, QLocale.Country.SaudiArabia)
-        if lang == "ar"
-        else QLocale(QLocale.Language.English)
-    )
+    # Spin boxes and date edits format numbers through the default locale: Arabic (Saudi)
+    # writes Arabic-Indic digits, so Latin digits come from the English (Saudi) locale.
+    language = QLocale.Language.Arabic if digits == "arab" else QLocale.Language.English
+    QLocale.setDefault(QLocale(language, QLocale.Country.SaudiArabia))
+    old = getattr(app, "_eskan_qt_translator", None)
+    if old is not None:
+        app.removeTranslator(old)
+        app._eskan_qt_translator = None
     if lang != "en":
         translator = QTranslator(app)
         qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)

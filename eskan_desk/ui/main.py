@@ -65,7 +65,7 @@ def _run(app: QApplication, ctx: AppContext, args: argparse.Namespace) -> int:
     from eskan_desk.services.staff import is_initialized
 
     settings = load_settings(ctx)
-    apply_language(app, args.lang or settings.language)
+    apply_language(app, args.lang or settings.language, settings.digits)
     if args.screenshots:
         from eskan_desk.ui.screenshots import render_all
 
@@ -122,9 +122,8 @@ class Desk:
 
         settings = load_settings(self.session.ctx)
         self.watcher.set_minutes(settings.idle_lock_minutes)
-        if settings.language != i18n.current_language():
-            apply_language(self.app, settings.language)
-            self._open_window()
+        apply_language(self.app, settings.language, settings.digits)
+        self._open_window()
 
     def lock(self) -> None:
         from eskan_desk.ui.idle_lock import lock_now

@@ -74,17 +74,15 @@ class MainWindow(QMainWindow):
         row.addWidget(self.nav)
         row.addWidget(self.stack, 1)
         role = self.session.actor.role
+        # Pages are built the first time they are shown: start-up builds only the dashboard.
+        self._classes: dict[str, type[Page]] = {}
         for cls in navigation_pages():
-            page = cls(self.session, self.stack)
-            self.pages[cls.page_id] = page
-            self.stack.addWidget(page)
+            self._classes[cls.page_id] = cls
             if cls.roles is None or role in cls.roles:
                 item = QListWidgetItem(_(cls.title))
                 item.setData(Qt.ItemDataRole.UserRole, cls.page_id)
                 self.nav.addItem(item)
-        self.file_page = BeneficiaryPage(self.session, self.stack)
-        self.pages[BeneficiaryPage.page_id] = self.file_page
-        self.stack.addWidget(self.file_page)
+        self._classes[BeneficiaryPage.page_id] = BeneficiaryPage
         self.nav.currentItemChanged.connect(self._nav_changed)
         self.setCentralWidget(central)
         self.user_label, self.branch_label = QLabel(self), QLabel(self)
@@ -103,8 +101,24 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence("Ctrl+N"), self, activated=self.new_registration)
 
     # Navigation ------------------------------------------------------------------------
+    def page(self, page_id: str) -> Page:
+        """The page, built on first use."""
+        if page_id not in self.pages:
+            page = self._classes[page_id](self.session, self.stack)
+            self.pages[page_id] = page
+            self.stack.addWidget(page)
+        return self.pages[page_id]
+
+    @property
+    def file_page(self) -> BeneficiaryPage:
+        return self.page(BeneficiaryPage.page_id)  # type: ignore[return-value]
+
+    @property
+    def page_ids(self) -> list[str]:
+        return list(self._classes)
+
     def show_page(self, page_id: str) -> Page:
-        page = self.pages[page_id]
+        page = self.page(page_id)
         self.stack.setCurrentWidget(page)
         for i in range(self.nav.count()):
             item = self.nav.item(i)

@@ -63,7 +63,7 @@ def test_a_migration_that_fails_rolls_back_whole(tmp_path, monkeypatch):
         real_upgrade(cfg, target)  # every table created in this transaction...
         raise RuntimeError("power cut")  # ...then the process dies before commit
 
-    monkeypatch.setattr(migrate.command, "upgrade", failing)
+    monkeypatch.setattr(command, "upgrade", failing)
     with pytest.raises(RuntimeError):
         migrate.upgrade(engine)
     assert inspect(engine).get_table_names() == []
@@ -130,3 +130,10 @@ def test_a_store_locked_by_another_program_is_a_clear_error(data_dir, monkeypatc
     finally:
         holder.rollback()
         holder.close()
+
+
+def test_head_revision_without_alembic_agrees_with_alembic():
+    from alembic.script import ScriptDirectory
+
+    assert migrate.head_revision() == ScriptDirectory.from_config(
+        migrate.alembic_config()).get_current_head()
