@@ -14,6 +14,7 @@ os.environ.setdefault("ESKAN_LANG", "ar")
 
 import pytest
 
+import eskan_desk.printing  # noqa: F401 - registers ReportLab's bidi module before ReportLab loads
 from eskan_desk import i18n
 from eskan_desk.app import STORE_FILE, AppContext, open_context
 from eskan_desk.services.staff import Actor, initialize_store

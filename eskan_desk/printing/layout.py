@@ -1,0 +1,318 @@
+"""The page all three documents share, and the right-to-left building blocks they use.
+
+One A4 (or A5) page template: a letterhead on every page (the charity's Arabic name in bold, its
+English name, licence number and branch), then the document title and the print date in both
+calendars, and a footer with "page n of N" and the form's version. Tables put the label on the
+start side of its value: on the right in Arabic, on the left in English.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from eskan_desk import i18n
+from eskan_desk.domain.dates import format_dual, to_riyadh
+from eskan_desk.domain.markers import N_
+from eskan_desk.printing.arabic import markup, style
+from eskan_desk.printing.data import Charity
+
+MARGIN = 14 * mm
+HEADER_HEIGHT = 24 * mm
+FOOTER_HEIGHT = 10 * mm
+BODY = 9
+SMALL = 8
+DASH = "—"
+RULE = colors.HexColor("#4a6a5a")
+LABEL_FILL = colors.HexColor("#eef2ef")
+GRID = colors.HexColor("#9aa7a0")
+
+_ARABIC = re.compile("[\u0600-\u06ff]")
+_LICENCE = N_("Licence no. {licence}")
+_PRINTED = N_("Printed on {date}")
+_PAGE = N_("Page {page} of {pages}")
+_FORM = N_("Form {version}")
+
+
+class Ltr(str):
+    """Text that reads left to right whatever the page: numbers, codes, IBANs, phone numbers.
+
+    Laid out in its own left-to-right paragraph, so "050 123 4567" keeps its groups in order
+    on an Arabic page (the bidi algorithm would otherwise run the groups right to left).
+    """
+
+
+Cell = str | Ltr | Flowable | None
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """The language a document is printed in, and the helpers that depend on it."""
+
+    lang: str
+
+    @classmethod
+    def of(cls, lang: str | None) -> Ctx:
+        return cls(lang or i18n.current_language())
+
+    @property
+    def rtl(self) -> bool:
+        return i18n.is_rtl(self.lang)
+
+    def t(self, msgid: str, **params: object) -> str:
+        """Translate one of the documents' fixed texts into the document's language."""
+        if self.lang == i18n.current_language():
+            text = i18n.gettext(msgid)
+        else:  # printed in another language than the UI's: ask that language's catalog
+            text = i18n._catalog(self.lang).gettext(msgid)
+        return text.format(**params) if params else text
+
+    def p(self, text: str, size: float = BODY, *, bold: bool = False, align: str | None = None):
+        """A paragraph in the document's direction."""
+        return Paragraph(markup(text), style(self.rtl, size, bold=bold, align=align))
+
+    def ltr(self, text: str, size: float = BODY, *, bold: bool = False):
+        """A left-to-right paragraph aligned where the page's lines start."""
+        return Paragraph(markup(text), style(False, size, bold=bold, align=self.start))
+
+    @property
+    def start(self) -> str:
+        return "right" if self.rtl else "left"
+
+    def cell(self, value: Cell, size: float = BODY, *, bold: bool = False):
+        """A table cell: text as a paragraph (``Ltr`` left to right), a flowable as it is."""
+        if value is None or value == "":
+            return self.p(DASH, size)
+        if isinstance(value, Ltr):
+            return self.ltr(value, size, bold=bold)
+        if isinstance(value, str):
+            # recorded Arabic (names, addresses) keeps its own direction on an English page
+            rtl = self.rtl or _ARABIC.search(value) is not None
+            return Paragraph(markup(value), style(rtl, size, bold=bold, align=self.start))
+        return value
+
+    def row(self, cells: Sequence) -> list:
+        """Cells given in reading order, placed left to right on the page."""
+        return list(reversed(cells)) if self.rtl else list(cells)
+
+    def date(self, d: date | None) -> str:
+        return format_dual(d, self.lang) if d else DASH
+
+
+def money(amount: Decimal | None) -> Ltr | None:
+    """``1,500`` or ``1,500.50``: whole riyals without decimals."""
+    if amount is None:
+        return None
+    return Ltr(f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}")
+
+
+def heading(ctx: Ctx, text: str) -> Table:
+    """A section heading: bold text over a thin rule."""
+    t = Table([[ctx.p(text, BODY + 1.5, bold=True)]], colWidths=["100%"])
+    t.setStyle(
+        TableStyle(
+            [
+                ("LINEBELOW", (0, 0), (-1, -1), 0.8, RULE),
+                ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    return t
+
+
+def fields(ctx: Ctx, pairs: Sequence[tuple[str, Cell]], width: float, per_row: int = 2) -> Table:
+    """Label | value pairs, ``per_row`` pairs a row; the label sits on the start side."""
+    label_w = min(width / per_row * 0.36, width * 0.17)
+    value_w = width / per_row - label_w
+    rows, shade = [], []
+    for r, start in enumerate(range(0, len(pairs), per_row)):
+        cells: list = []
+        for i, (label, value) in enumerate(pairs[start : start + per_row]):
+            cells += [ctx.p(label, SMALL, bold=True), ctx.cell(value)]
+            col = 2 * i if not ctx.rtl else 2 * per_row - 1 - 2 * i
+            shade.append(("BACKGROUND", (col, r), (col, r), LABEL_FILL))
+        cells += ["", ""] * (per_row - len(cells) // 2)
+        rows.append(ctx.row(cells))
+    t = Table(rows, colWidths=ctx.row([label_w, value_w] * per_row))
+    t.setStyle(TableStyle([*_grid(), *shade]))
+    return t
+
+
+def grid(
+    ctx: Ctx, header: Sequence[str], rows: Sequence[Sequence[Cell]], widths: Sequence[float]
+) -> Table:
+    """A table with a shaded header row; columns run from the start side."""
+    body = [ctx.row([ctx.p(h, SMALL, bold=True) for h in header])]
+    body += [ctx.row([ctx.cell(c) for c in r]) for r in rows]
+    t = Table(body, colWidths=ctx.row(list(widths)), repeatRows=1)
+    t.setStyle(TableStyle([*_grid(), ("BACKGROUND", (0, 0), (-1, 0), LABEL_FILL)]))
+    return t
+
+
+def _grid() -> list[tuple]:
+    return [
+        ("GRID", (0, 0), (-1, -1), 0.4, GRID),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 1),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+    ]
+
+
+def title_block(ctx: Ctx, title: str, printed_at: datetime, reference: str) -> list[Flowable]:
+    """The title, the request number and the print date in both calendars, centred.
+
+    The request number stands on a line of its own: PDF viewers built on pdfium (QtPdf among
+    them) scramble a Latin code that shares a line with Arabic text when they extract or
+    search it; alone, it reads back as printed.
+    """
+    printed = ctx.t(_PRINTED, date=ctx.date(to_riyadh(printed_at).date()))
+    return [
+        ctx.p(title, 15, bold=True, align="center"),
+        Paragraph(markup(reference), style(False, 11, bold=True, align="center")),
+        ctx.p(printed, SMALL, align="center"),
+        Spacer(1, 1 * mm),
+    ]
+
+
+def _letterhead(ctx: Ctx, charity: Charity, width: float) -> Table:
+    """The charity's names stacked, never side by side: the Arabic and the English name on one
+    line would read back in the wrong word order from pdfium-based viewers."""
+    lines = [
+        Paragraph(markup(charity.name_ar), style(True, 13, bold=True, align="center")),
+        Paragraph(markup(charity.name_en), style(False, 9.5, align="center")),
+        ctx.p(
+            f"{ctx.t(_LICENCE, licence=charity.licence)} · {charity.branch_name}",
+            SMALL,
+            align="center",
+        ),
+    ]
+    t = Table([[line] for line in lines], colWidths=[width])
+    t.setStyle(
+        TableStyle(
+            [
+                ("LINEBELOW", (0, -1), (-1, -1), 1.2, RULE),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, -1), (-1, -1), 3),
+            ]
+        )
+    )
+    return t
+
+
+def _numbered_canvas(draw_footer: Callable[[Canvas, int, int], None]) -> type[Canvas]:
+    """A canvas that knows the page count when it writes each page's footer."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict] = []
+
+        def showPage(self):  # noqa: N802 - ReportLab's name
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._pages)
+            for number, state in enumerate(self._pages, start=1):
+                self.__dict__.update(state)
+                draw_footer(self, number, total)
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+def build(
+    ctx: Ctx,
+    story: list[Flowable],
+    *,
+    charity: Charity,
+    title: str,
+    form_version: str,
+    pagesize: tuple[float, float] = A4,
+) -> bytes:
+    """Lay out ``story`` on the shared page template and return the PDF."""
+    page_w, page_h = pagesize
+    width = page_w - 2 * MARGIN
+    letterhead = _letterhead(ctx, charity, width)
+
+    def on_page(canvas: Canvas, _doc) -> None:
+        _, h = letterhead.wrapOn(canvas, width, HEADER_HEIGHT)
+        letterhead.drawOn(canvas, MARGIN, page_h - MARGIN + 4 * mm - h)
+
+    def footer(canvas: Canvas, number: int, total: int) -> None:
+        page = ctx.t(_PAGE, page=number, pages=total)
+        form = ctx.t(_FORM, version=form_version)
+        cells = ctx.row(
+            [ctx.p(page, SMALL), ctx.p(form, SMALL, align="left" if ctx.rtl else "right")]
+        )
+        t = Table([cells], colWidths=[width / 2] * 2)
+        t.setStyle(
+            TableStyle(
+                [
+                    ("LINEABOVE", (0, 0), (-1, -1), 0.5, GRID),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ]
+            )
+        )
+        t.wrapOn(canvas, width, FOOTER_HEIGHT)
+        t.drawOn(canvas, MARGIN, MARGIN - 6 * mm)
+
+    out = io.BytesIO()
+    doc = BaseDocTemplate(
+        out,
+        pagesize=pagesize,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN + HEADER_HEIGHT - 4 * mm,
+        bottomMargin=MARGIN + FOOTER_HEIGHT - 6 * mm,
+        title=title,
+        author=charity.name_en,
+        creator="Eskan Desk",
+        lang=ctx.lang,
+    )
+    frame = Frame(
+        doc.leftMargin,
+        doc.bottomMargin,
+        doc.width,
+        doc.height,
+        id="body",
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=on_page)])
+    doc.build(story, canvasmaker=_numbered_canvas(footer))
+    return out.getvalue()
+
+
+def content_width(pagesize: tuple[float, float] = A4) -> float:
+    """The width the story has on a page of this size."""
+    return pagesize[0] - 2 * MARGIN

@@ -1,0 +1,75 @@
+"""The rlbidi shim and the shaping path: joined, right to left, searchable in logical order."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+from reportlab.lib.pagesizes import A4
+
+from eskan_desk.domain.iban import format_iban, make_iban
+from eskan_desk.printing import arabic
+from eskan_desk.printing.layout import Ctx, Ltr, build, content_width, fields
+
+from .conftest import FILE_NO, charity, pdf_text
+
+IBAN = format_iban(make_iban("80", "000000608010167519"))
+HIJRI = "17 جمادى الآخرة 1448 هـ"
+
+
+def test_reportlab_sees_the_shim():
+    from reportlab.pdfgen import textobject
+
+    assert textobject.rtlSupport
+    assert sys.modules["rlbidi"].log2vis is arabic.log2vis
+
+
+def test_importing_twice_is_safe():
+    shim = sys.modules["rlbidi"]
+    importlib.reload(arabic)
+    assert sys.modules["rlbidi"] is shim
+
+
+def test_log2vis_reverses_arabic_keeps_numbers_and_mirrors_brackets():
+    positions: list[int] = []
+    visual = arabic.log2vis("ملف (123)", "RTL", positions_V_to_L=positions)
+    assert visual == "(123) فلم"  # brackets mirrored: the opening one is still on the right
+    assert sorted(positions) == list(range(len("ملف (123)")))
+    assert arabic.log2vis("abc 12", "LTR") == "abc 12"
+
+
+def test_shape_joins_letters_and_keeps_harakat():
+    shaped = arabic.shape("مُحَمَّد")
+    assert "\u064f" in shaped and "\u0651" in shaped  # damma and shadda kept
+    assert all(not "\u0621" <= ch <= "\u064a" for ch in shaped)  # letters became joined forms
+    assert arabic.shape("عبدالله") != "عبد\ufdf2"  # no Allah ligature: stays searchable
+
+
+def test_mixed_sample_reads_back_in_logical_order():
+    """Arabic with digits and brackets, a Hijri date, an IBAN and a file number, read back by
+    pypdfium2 in logical order, the numbers as written."""
+    ctx = Ctx("ar")
+    story = [
+        ctx.p("الاسم الرباعي: نورة محمد علي العسيري (أرملة) ولها 4 أبناء"),
+        ctx.p(f"تاريخ التقديم {HIJRI}"),
+        ctx.ltr(Ltr(IBAN)),
+        ctx.ltr(Ltr(FILE_NO)),
+    ]
+    pdf = build(ctx, story, charity=charity(), title="sample", form_version="T")
+    text = pdf_text(pdf)
+    for expected in (
+        "الاسم الرباعي: نورة محمد علي العسيري (أرملة) ولها 4 أبناء",
+        f"تاريخ التقديم {HIJRI}",
+        IBAN,
+        FILE_NO,
+    ):
+        assert expected in text, expected
+
+
+def test_label_and_value_cells_read_back_in_logical_order():
+    ctx = Ctx("ar")
+    pairs = [("الاسم", "نورة محمد علي العسيري"), ("رقم الهوية", Ltr("1000000008"))]
+    pdf = build(
+        ctx, [fields(ctx, pairs, content_width(A4))], charity=charity(), title="t", form_version="T"
+    )
+    assert "الاسم نورة محمد علي العسيري رقم الهوية 1000000008" in pdf_text(pdf)
