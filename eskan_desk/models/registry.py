@@ -5,7 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eskan_desk.models.base import ID, Base, Synced
@@ -45,6 +55,19 @@ class Beneficiary(Synced, Base):
         UniqueConstraint("branch_id", "national_id"),
         Index("ix_beneficiaries_mobile", "mobile"),
         Index("ix_beneficiaries_national_id", "national_id"),
+        Index("ix_beneficiaries_file_no", "file_no"),  # the registry pages by file number
+        # Files registered and not verified yet (the dashboard's "waiting for you").
+        Index(
+            "ix_beneficiaries_unverified",
+            "created_at",
+            "file_no",
+            sqlite_where=text(
+                "verified_at IS NULL AND deleted_at IS NULL AND registration_status = 'incomplete'"
+            ),
+            postgresql_where=text(
+                "verified_at IS NULL AND deleted_at IS NULL AND registration_status = 'incomplete'"
+            ),
+        ),
     )
 
     file_no: Mapped[str] = mapped_column(String(24))
