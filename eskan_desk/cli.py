@@ -287,6 +287,166 @@ def cmd_contacts_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _request_line(view: Any) -> str:
+    from eskan_desk.domain.requests import RequestStatus
+
+    return _("Request {number}: {status}.").format(
+        number=view.number, status=_(RequestStatus(view.status).label)
+    )
+
+
+def _print_request(view: Any, args: argparse.Namespace) -> None:
+    if args.json:
+        _print_json(view.to_json())
+        return
+    from eskan_desk.cli_requests import print_request
+
+    print_request(view)
+
+
+def cmd_requests_submit(args: argparse.Namespace) -> int:
+    from eskan_desk.services.requests import submit_paper_request
+
+    ctx = _context(args)
+    try:
+        view = submit_paper_request(
+            ctx,
+            _actor(ctx, args),
+            beneficiary_id=args.beneficiary,
+            type=args.type,
+            signed_declaration=args.signed_declaration,
+            amount=args.amount or "",
+            description=args.description or "",
+            submitted_at=args.submitted_at or "",
+        )
+    finally:
+        ctx.close()
+    if args.json:
+        _print_json(view.to_json())
+    else:
+        from eskan_desk.domain.dates import format_dual
+
+        print(
+            _("Request {number} submitted; the committee may decide on or after {date}.").format(
+                number=view.number,
+                date=format_dual(view.earliest_decision_date, i18n.current_language()),
+            )
+        )
+    return 0
+
+
+def cmd_requests_decide(args: argparse.Namespace) -> int:
+    from eskan_desk.services.requests import record_decision
+
+    outcome = "accepted" if args.accept else "rejected" if args.reject else "needs_info"
+    ctx = _context(args)
+    try:
+        view = record_decision(
+            ctx, _actor(ctx, args), args.request, outcome=outcome, reason=args.reason
+        )
+    finally:
+        ctx.close()
+    if args.json:
+        _print_json(view.to_json())
+    else:
+        print(_request_line(view))
+    return 0
+
+
+def cmd_requests_move(args: argparse.Namespace) -> int:
+    from eskan_desk.services.requests import move_request
+
+    ctx = _context(args)
+    try:
+        view = move_request(ctx, _actor(ctx, args), args.request, args.to, args.note or "")
+    finally:
+        ctx.close()
+    if args.json:
+        _print_json(view.to_json())
+    else:
+        print(_request_line(view))
+    return 0
+
+
+def cmd_requests_communicate(args: argparse.Namespace) -> int:
+    from eskan_desk.services.requests import record_communication
+
+    ctx = _context(args)
+    try:
+        view = record_communication(
+            ctx,
+            _actor(ctx, args),
+            args.request,
+            channel=args.channel,
+            summary=args.summary or "",
+            direction=args.direction,
+        )
+    finally:
+        ctx.close()
+    if args.json:
+        _print_json(view.to_json())
+    else:
+        print(
+            _("Decision on request {number} communicated ({channel}).").format(
+                number=view.number, channel=_(Channel(view.communicated_channel).label)
+            )
+        )
+    return 0
+
+
+def cmd_requests_document(args: argparse.Namespace) -> int:
+    from eskan_desk.services.requests import set_document
+
+    data = args.file.read_bytes() if args.file else None
+    ctx = _context(args)
+    try:
+        view = set_document(
+            ctx,
+            _actor(ctx, args),
+            args.request,
+            args.code,
+            received=not args.missing,
+            attachment=data,
+            filename=args.file.name if args.file else "",
+        )
+    finally:
+        ctx.close()
+    _print_request(view, args)
+    return 0
+
+
+def cmd_requests_show(args: argparse.Namespace) -> int:
+    from eskan_desk.services.requests import get_request
+
+    ctx = _context(args)
+    try:
+        view = get_request(ctx, args.request)
+    finally:
+        ctx.close()
+    _print_request(view, args)
+    return 0
+
+
+def cmd_requests_list(args: argparse.Namespace) -> int:
+    from eskan_desk.services.requests import list_requests
+
+    ctx = _context(args)
+    try:
+        rows = list_requests(ctx, status=args.status, overdue=args.overdue, limit=args.limit)
+    finally:
+        ctx.close()
+    if args.json:
+        _print_json([r.to_json() for r in rows])
+        return 0
+    from eskan_desk.cli_requests import print_summary_line
+
+    for r in rows:
+        print_summary_line(r)
+    if not rows:
+        print(_("No requests."))
+    return 0
+
+
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     from eskan_desk.services.audit import verify_audit_chain
 
@@ -438,10 +598,80 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--letter-date", help="letter: date on the letter")
     sp.add_argument("--platform", help="social: whatsapp, x, snapchat, instagram, ...")
 
+    req = sub.add_parser("requests", help="support requests").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    sp = add(
+        req,
+        "submit",
+        cmd_requests_submit,
+        "open and submit a request whose applicant signed the printed declaration",
+    )
+    sp.add_argument("--beneficiary", required=True, help="id, file number or national ID")
+    sp.add_argument(
+        "--type", required=True, help="rent, repair, housing_unit, furnishing, utilities, other"
+    )
+    sp.add_argument(
+        "--signed-declaration",
+        action="store_true",
+        help="the applicant signed the printed declaration (required)",
+    )
+    sp.add_argument("--amount", help="amount asked for, in riyals")
+    sp.add_argument("--description")
+    sp.add_argument(
+        "--submitted-at",
+        help="ISO date-time (Riyadh time if no offset): back-enter a paper request",
+    )
+    sp = add(req, "decide", cmd_requests_decide, "record the research committee's decision")
+    sp.add_argument("request", metavar="REQUEST", help="request id or number")
+    outcome = sp.add_mutually_exclusive_group(required=True)
+    outcome.add_argument("--accept", action="store_true")
+    outcome.add_argument("--reject", action="store_true")
+    outcome.add_argument(
+        "--needs-info", action="store_true", help="defer until the information is complete"
+    )
+    sp.add_argument("--reason", required=True)
+    sp = add(
+        req,
+        "communicate",
+        cmd_requests_communicate,
+        "record that the beneficiary was told the decision (logs a contact)",
+    )
+    sp.add_argument("request", metavar="REQUEST", help="request id or number")
+    sp.add_argument("--channel", required=True)
+    sp.add_argument("--summary", help="what was said (default: the decision's reason)")
+    sp.add_argument("--direction", default="out", choices=("in", "out"))
+    sp = add(req, "move", cmd_requests_move, "move a request to another status")
+    sp.add_argument("request", metavar="REQUEST", help="request id or number")
+    sp.add_argument("--to", required=True, metavar="STATUS")
+    sp.add_argument("--note")
+    sp = add(
+        req, "document", cmd_requests_document, "mark a checklist document received or missing"
+    )
+    sp.add_argument("request", metavar="REQUEST", help="request id or number")
+    sp.add_argument("code", help="document code, e.g. lease_contract")
+    sp.add_argument("--missing", action="store_true", help="mark it not received")
+    sp.add_argument("--file", type=Path, help="scanned document (PNG, JPEG or PDF)")
+    sp = add(req, "show", cmd_requests_show, "show a request with its documents and history")
+    sp.add_argument("request", metavar="REQUEST", help="request id or number")
+    sp = add(req, "list", cmd_requests_list, "list requests, newest first")
+    sp.add_argument("--status")
+    sp.add_argument(
+        "--overdue", action="store_true", help="only those past their earliest decision date"
+    )
+    sp.add_argument("--limit", type=int, default=500)
+
+    from eskan_desk.cli_referrals import register as register_referrals
+
+    register_referrals(sub, add)
+
     aud = sub.add_parser("audit", help="the audit trail").add_subparsers(
         dest="action", required=True, metavar="ACTION"
     )
     add(aud, "verify", cmd_audit_verify, "check the audit trail's hash chain")
+    from eskan_desk.cli_print import register as register_print
+
+    register_print(sub, add, _context)
     return p
 
 

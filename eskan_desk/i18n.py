@@ -7,11 +7,13 @@ so a language switch takes effect without restarting anything that holds them.
 
 from __future__ import annotations
 
+import datetime as dt
 import gettext as _gettext
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from eskan_desk.domain.dates import format_dual
 from eskan_desk.domain.errors import FIELD_LABELS, EskanError, ValidationError
 from eskan_desk.domain.markers import N_
 
@@ -82,7 +84,10 @@ _ = gettext
 
 
 def _display(value: Any) -> Any:
-    """A parameter as the user should read it: enum members by their translated label."""
+    """A parameter as the user should read it: enum members by their translated label, dates in
+    the Hijri and the Gregorian calendar."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return format_dual(value, _language)
     label = getattr(value, "label", None)
     return gettext(label) if isinstance(label, str) else value
 

@@ -75,6 +75,8 @@ FIELD_LABELS: dict[str, str] = {
     "beneficiaries": N_("Number of beneficiaries"),
     "contacts": N_("Number of contacts"),
     "role": N_("Role"),
+    "request": N_("Request"),
+    "kind": N_("Form"),
 }
 
 

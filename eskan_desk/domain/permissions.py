@@ -22,6 +22,15 @@ class Action(LabeledEnum):
     GENERATE_DEMO = "generate_demo"
     CHANGE_SETTINGS = "change_settings"
     VIEW_REGISTRY = "view_registry"
+    CREATE_REQUEST = "create_request"
+    SUBMIT_REQUEST = "submit_request"
+    MANAGE_DOCUMENTS = "manage_documents"
+    DECIDE_REQUEST = "decide_request"
+    COMMUNICATE_DECISION = "communicate_decision"
+    EDIT_DOCUMENT_REQUIREMENTS = "edit_document_requirements"
+    VIEW_REQUESTS = "view_requests"
+    REFER_TO_RESEARCHER = "refer_to_researcher"
+    WORK_REFERRALS = "work_referrals"
 
     @property
     def label(self) -> str:
@@ -39,12 +48,24 @@ ACTION_LABELS: dict[Action, str] = {
     Action.GENERATE_DEMO: N_("generate demo data"),
     Action.CHANGE_SETTINGS: N_("change the settings"),
     Action.VIEW_REGISTRY: N_("view the registry"),
+    Action.CREATE_REQUEST: N_("open support requests"),
+    Action.SUBMIT_REQUEST: N_("submit support requests"),
+    Action.MANAGE_DOCUMENTS: N_("manage a request's documents"),
+    Action.DECIDE_REQUEST: N_("record committee decisions"),
+    Action.COMMUNICATE_DECISION: N_("communicate decisions to beneficiaries"),
+    Action.EDIT_DOCUMENT_REQUIREMENTS: N_("edit the documents checklists"),
+    Action.VIEW_REQUESTS: N_("view support requests"),
+    Action.REFER_TO_RESEARCHER: N_("refer beneficiaries to the social research officer"),
+    Action.WORK_REFERRALS: N_("work on referrals to the social research officer"),
 }
 
 _EVERYONE = frozenset(Role)
 _ADMIN_ONLY = frozenset({Role.ADMIN})
 # The research committee decides on requests at HQ; it does not open or edit family files.
 _FRONT_DESK = _EVERYONE - {Role.COMMITTEE}
+# Who takes a request in and signs the applicant's declaration: the researcher reports on requests
+# but does not submit them (the same roles as draft -> submitted in domain.requests.TRANSITIONS).
+_INTAKE = frozenset({Role.RECEPTIONIST, Role.REPRESENTATIVE, Role.SUPERVISOR, Role.ADMIN})
 
 ALLOWED: dict[Action, frozenset[Role]] = {
     Action.REGISTER_BENEFICIARY: _FRONT_DESK,
@@ -55,6 +76,19 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.MANAGE_STAFF: _ADMIN_ONLY,
     Action.GENERATE_DEMO: _ADMIN_ONLY,
     Action.CHANGE_SETTINGS: _ADMIN_ONLY,
+    Action.CREATE_REQUEST: _FRONT_DESK,
+    Action.SUBMIT_REQUEST: _INTAKE,
+    Action.MANAGE_DOCUMENTS: _FRONT_DESK,
+    # The policy gives decisions to the research committee alone.
+    Action.DECIDE_REQUEST: frozenset({Role.COMMITTEE}),
+    Action.COMMUNICATE_DECISION: _FRONT_DESK,
+    Action.EDIT_DOCUMENT_REQUIREMENTS: _ADMIN_ONLY,
+    Action.VIEW_REQUESTS: _EVERYONE,
+    # POLICY.md step 3: the front desk refers; the researcher (and supervisors) work the inbox.
+    Action.REFER_TO_RESEARCHER: frozenset(
+        {Role.RECEPTIONIST, Role.REPRESENTATIVE, Role.SUPERVISOR, Role.ADMIN}
+    ),
+    Action.WORK_REFERRALS: frozenset({Role.RESEARCHER, Role.SUPERVISOR, Role.ADMIN}),
 }
 
 

@@ -4,6 +4,7 @@ from eskan_desk.models.audit import AuditEvent, OutboxChange, SyncState
 from eskan_desk.models.base import Base
 from eskan_desk.models.contacts import Contact
 from eskan_desk.models.local import Draft, Setting
+from eskan_desk.models.referrals import Referral
 from eskan_desk.models.registry import (
     Beneficiary,
     Branch,
@@ -12,19 +13,36 @@ from eskan_desk.models.registry import (
     IncomeSource,
     Staff,
 )
+from eskan_desk.models.requests import (
+    Attachment,
+    AttachmentBlob,
+    Declaration,
+    DocumentRequirement,
+    RequestDocument,
+    RequestEvent,
+    SupportRequest,
+)
 
 __all__ = [
+    "Attachment",
+    "AttachmentBlob",
     "AuditEvent",
     "Base",
     "Beneficiary",
     "Branch",
     "Contact",
     "Counter",
+    "Declaration",
+    "DocumentRequirement",
     "Draft",
     "HouseholdMember",
     "IncomeSource",
     "OutboxChange",
+    "Referral",
+    "RequestDocument",
+    "RequestEvent",
     "Setting",
     "Staff",
+    "SupportRequest",
     "SyncState",
 ]

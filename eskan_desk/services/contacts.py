@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -82,7 +83,26 @@ def log_contact(ctx: AppContext, actor: Actor, data: ContactInput) -> ContactVie
         NotFoundError: the beneficiary does not exist.
     """
     authorize(actor.role, Action.LOG_CONTACT)
-    now = ctx.now()
+    values = contact_values(data, ctx.now())
+    with ctx.store.write() as session:
+        beneficiary_id = _resolve_beneficiary(session, data.beneficiary_id)
+        contact = add_contact(session, ctx, actor, values, beneficiary_id=beneficiary_id)
+        return _view(contact, actor.full_name)
+
+
+def contact_values(data: ContactInput, now: dt.datetime) -> dict[str, Any]:
+    """Validate a contact as typed, before any write.
+
+    Args:
+        data: The contact as typed (``beneficiary_id`` is resolved by the caller).
+        now: The current time (UTC): back-entered times and follow-up dates are checked against it.
+
+    Returns:
+        The column values of a :class:`Contact`, without ``beneficiary_id`` and ``staff_id``.
+
+    Raises:
+        ValidationError: a field breaks its rule.
+    """
     today = riyadh_today(now)
     channel = Channel.parse((data.channel or "").strip(), "channel")
     direction = Direction.parse((data.direction or "in").strip(), "direction")
@@ -104,38 +124,50 @@ def log_contact(ctx: AppContext, actor: Actor, data: ContactInput) -> ContactVie
     )
     caller_name = clean_text(data.caller_name, "caller_name", max_len=160)
     caller_mobile = normalize_mobile(data.caller_mobile) if _opt(data.caller_mobile) else None
+    return {
+        "channel": channel.value,
+        "direction": direction.value,
+        "at": at,
+        "topic": topic.value,
+        "summary": summary,
+        "outcome": outcome,
+        "follow_up_on": follow_up_on,
+        "caller_name": caller_name,
+        "caller_mobile": caller_mobile,
+        "call_duration_s": details.call_duration_s,
+        "visit_location": details.visit_location,
+        "letter_ref": details.letter_ref,
+        "letter_date": details.letter_date,
+        "social_platform": details.social_platform.value if details.social_platform else None,
+        "back_entered": back_entered,
+    }
+
+
+def add_contact(
+    session: Session,
+    ctx: AppContext,
+    actor: Actor,
+    values: dict[str, Any],
+    *,
+    beneficiary_id: str | None,
+) -> Contact:
+    """Add a validated contact (from :func:`contact_values`) in the caller's transaction.
+
+    The row is stamped, audited and queued for sync like every write; other use cases that
+    must leave a contact (telling a beneficiary a decision) call this inside their own write.
+    """
     rec = ctx.recorder
-    with ctx.store.write() as session:
-        beneficiary_id = _resolve_beneficiary(session, data.beneficiary_id)
-        contact = Contact(
-            beneficiary_id=beneficiary_id,
-            channel=channel.value,
-            direction=direction.value,
-            at=at,
-            staff_id=actor.staff_id,
-            topic=topic.value,
-            summary=summary,
-            outcome=outcome,
-            follow_up_on=follow_up_on,
-            caller_name=caller_name,
-            caller_mobile=caller_mobile,
-            call_duration_s=details.call_duration_s,
-            visit_location=details.visit_location,
-            letter_ref=details.letter_ref,
-            letter_date=details.letter_date,
-            social_platform=details.social_platform.value if details.social_platform else None,
-            back_entered=back_entered,
-        )
-        rec.stamp_new(contact, branch_id=actor.branch_id, actor_id=actor.staff_id)
-        session.add(contact)
-        rec.record(
-            session,
-            contact,
-            action="contact.log",
-            actor_id=actor.staff_id,
-            details={"channel": contact.channel, "back_entered": back_entered},
-        )
-        return _view(contact, actor.full_name)
+    contact = Contact(beneficiary_id=beneficiary_id, staff_id=actor.staff_id, **values)
+    rec.stamp_new(contact, branch_id=actor.branch_id, actor_id=actor.staff_id)
+    session.add(contact)
+    rec.record(
+        session,
+        contact,
+        action="contact.log",
+        actor_id=actor.staff_id,
+        details={"channel": contact.channel, "back_entered": contact.back_entered},
+    )
+    return contact
 
 
 def _resolve_beneficiary(session: Session, key: str) -> str | None:

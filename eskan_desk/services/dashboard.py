@@ -20,7 +20,9 @@ from eskan_desk.domain.dates import RIYADH, riyadh_today, week_bounds
 from eskan_desk.domain.enums import Channel, RegistrationStatus, Role
 from eskan_desk.domain.errors import NotFoundError, ValidationError
 from eskan_desk.domain.markers import N_
-from eskan_desk.models import Beneficiary, Contact, Staff
+from eskan_desk.domain.referrals import ACTIVE as ACTIVE_REFERRALS
+from eskan_desk.domain.requests import AWAITING_DECISION, RequestStatus
+from eskan_desk.models import Beneficiary, Contact, Referral, Staff, SupportRequest
 from eskan_desk.services.staff import Actor
 
 WAITING_SAMPLE = 10  # files listed under each waiting kind (the oldest first)
@@ -292,6 +294,8 @@ def week_channel_counts(ctx: AppContext, *, today: dt.date | None = None) -> dic
 # Waiting for the role ----------------------------------------------------------------------------
 # A collector counts what waits and lists the oldest few: (session, today) -> (count, files).
 Collector = Callable[[Session, dt.date], tuple[int, list[WaitingFile]]]
+# What is assigned to one staff member: (session, today, staff_id) -> (count, files).
+StaffCollector = Callable[[Session, dt.date, str], tuple[int, list[WaitingFile]]]
 
 
 @dataclass(frozen=True)
@@ -299,7 +303,8 @@ class WaitingKind:
     code: str
     label: str
     roles: frozenset[Role]
-    collect: Collector
+    collect: Collector | StaffCollector
+    per_staff: bool = False  # True: ``collect`` is a StaffCollector, given the actor's staff id
 
 
 def _unverified_files(session: Session, _today: dt.date) -> tuple[int, list[WaitingFile]]:
@@ -331,6 +336,81 @@ def _overdue_follow_ups(session: Session, today: dt.date) -> tuple[int, list[Wai
     return count, [WaitingFile(f.beneficiary_id, f.file_no, f.beneficiary_name) for f in oldest]
 
 
+def _request_files(session: Session, *cond: Any) -> tuple[int, list[WaitingFile]]:
+    """Requests matching ``cond``: how many, and the files of those waiting longest."""
+    where = (SupportRequest.deleted_at.is_(None), Beneficiary.deleted_at.is_(None), *cond)
+    joined = (
+        select(func.count())
+        .select_from(SupportRequest)
+        .join(Beneficiary, Beneficiary.id == SupportRequest.beneficiary_id)
+    )
+    count = session.execute(joined.where(*where)).scalar_one()
+    if not count:
+        return 0, []
+    rows = session.execute(
+        select(SupportRequest.beneficiary_id, Beneficiary.file_no, *_NAME_COLUMNS)
+        .join(Beneficiary, Beneficiary.id == SupportRequest.beneficiary_id)
+        .where(*where)
+        .order_by(SupportRequest.earliest_decision_date, SupportRequest.number)
+        .limit(WAITING_SAMPLE)
+    )
+    return count, [WaitingFile(r.beneficiary_id, r.file_no, _person_name(r)) for r in rows]
+
+
+def _decisions_not_communicated(session: Session, _today: dt.date) -> tuple[int, list[WaitingFile]]:
+    # A decision is finished only once the beneficiary has been told: it stays here until then.
+    return _request_files(
+        session,
+        SupportRequest.decision.is_not(None),
+        SupportRequest.communicated_at.is_(None),
+        SupportRequest.status != RequestStatus.WITHDRAWN.value,
+    )
+
+
+def _ready_for_decision(session: Session, today: dt.date) -> tuple[int, list[WaitingFile]]:
+    return _request_files(
+        session,
+        SupportRequest.status == RequestStatus.IN_COMMITTEE.value,
+        SupportRequest.earliest_decision_date <= today,
+    )
+
+
+def _overdue_decisions(session: Session, today: dt.date) -> tuple[int, list[WaitingFile]]:
+    return _request_files(
+        session,
+        SupportRequest.status.in_([s.value for s in AWAITING_DECISION]),
+        SupportRequest.earliest_decision_date < today,
+    )
+
+
+def _referrals_waiting(
+    session: Session, _today: dt.date, staff_id: str
+) -> tuple[int, list[WaitingFile]]:
+    """Open and accepted referrals assigned to ``staff_id``, the oldest first."""
+    where = (
+        Referral.deleted_at.is_(None),
+        Beneficiary.deleted_at.is_(None),
+        Referral.researcher_id == staff_id,
+        Referral.status.in_([s.value for s in ACTIVE_REFERRALS]),
+    )
+    joined = (
+        select(func.count())
+        .select_from(Referral)
+        .join(Beneficiary, Beneficiary.id == Referral.beneficiary_id)
+    )
+    count = session.execute(joined.where(*where)).scalar_one()
+    if not count:
+        return 0, []
+    rows = session.execute(
+        select(Referral.beneficiary_id, Beneficiary.file_no, *_NAME_COLUMNS)
+        .join(Beneficiary, Beneficiary.id == Referral.beneficiary_id)
+        .where(*where)
+        .order_by(Referral.created_at, Referral.id)
+        .limit(WAITING_SAMPLE)
+    )
+    return count, [WaitingFile(r.beneficiary_id, r.file_no, _person_name(r)) for r in rows]
+
+
 _FRONT_DESK = frozenset({Role.RECEPTIONIST, Role.REPRESENTATIVE, Role.SUPERVISOR, Role.ADMIN})
 _SUPERVISORS = frozenset({Role.SUPERVISOR, Role.ADMIN})
 
@@ -341,16 +421,51 @@ WAITING_KINDS: list[WaitingKind] = [
         "unverified_files", N_("Files registered but not verified"), _FRONT_DESK, _unverified_files
     ),
     WaitingKind("overdue_follow_ups", N_("Overdue follow-ups"), _SUPERVISORS, _overdue_follow_ups),
+    WaitingKind(
+        "decisions_not_communicated",
+        N_("Decisions not yet communicated to the beneficiary"),
+        _FRONT_DESK,
+        _decisions_not_communicated,
+    ),
+    WaitingKind(
+        "ready_for_decision",
+        N_("Requests ready for the committee's decision"),
+        frozenset({Role.COMMITTEE}),
+        _ready_for_decision,
+    ),
+    WaitingKind(
+        "overdue_decisions",
+        N_("Requests past their earliest decision date without a decision"),
+        _SUPERVISORS,
+        _overdue_decisions,
+    ),
+    WaitingKind(
+        "referrals_waiting",
+        N_("Referrals waiting for you"),
+        frozenset({Role.RESEARCHER}),
+        _referrals_waiting,
+        per_staff=True,
+    ),
 ]
 
 
-def waiting_for_role_in(session: Session, role: Role, today: dt.date) -> list[WaitingItem]:
-    """What waits on ``role``, read in an open session; kinds with nothing waiting are left out."""
+def waiting_for_role_in(
+    session: Session, role: Role, today: dt.date, staff_id: str | None = None
+) -> list[WaitingItem]:
+    """What waits on ``role``, read in an open session; kinds with nothing waiting are left out.
+
+    Kinds about what is assigned to one person (``per_staff``) are asked only with ``staff_id``.
+    """
     items = []
     for kind in WAITING_KINDS:
         if role not in kind.roles:
             continue
-        count, files = kind.collect(session, today)
+        if kind.per_staff:
+            if staff_id is None:
+                continue
+            count, files = kind.collect(session, today, staff_id)
+        else:
+            count, files = kind.collect(session, today)
         if count:
             items.append(WaitingItem(kind.code, kind.label, count, files))
     return items
@@ -372,7 +487,7 @@ def waiting_for_role(
     """
     day = today or riyadh_today(ctx.now())
     with ctx.store.read() as session:
-        return waiting_for_role_in(session, actor.role, day)
+        return waiting_for_role_in(session, actor.role, day, actor.staff_id)
 
 
 # The whole screen ------------------------------------------------------------------------------
@@ -398,5 +513,5 @@ def load_dashboard(ctx: AppContext, actor: Actor, *, today: dt.date | None = Non
             follow_ups=follow_ups_in(session, day),
             recent=recent_contacts_in(session),
             week_counts=week_channel_counts_in(session, day),
-            waiting=waiting_for_role_in(session, actor.role, day),
+            waiting=waiting_for_role_in(session, actor.role, day, actor.staff_id),
         )

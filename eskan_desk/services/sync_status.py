@@ -17,6 +17,8 @@ def pending_changes(ctx: AppContext) -> int:
     """
     rows = ctx.store.fetch(
         "SELECT (SELECT coalesce(max(seq), 0) FROM sync_outbox), "
-        "(SELECT value FROM sync_state WHERE key = ?)", (ACKED_KEY,))
+        "(SELECT value FROM sync_state WHERE key = ?)",
+        (ACKED_KEY,),
+    )
     newest, acked = rows[0]
     return max(0, newest - int(acked or 0))

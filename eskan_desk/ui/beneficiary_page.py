@@ -39,6 +39,7 @@ from eskan_desk.domain.enums import (
 )
 from eskan_desk.domain.errors import EskanError
 from eskan_desk.domain.iban import format_iban
+from eskan_desk.domain.permissions import Action, can
 from eskan_desk.domain.phone import format_mobile_local
 from eskan_desk.i18n import N_, _, current_language
 from eskan_desk.services.beneficiaries import get_beneficiary, verify_beneficiary_data
@@ -89,7 +90,17 @@ class BeneficiaryPage(Page):
         self.contact_button = QPushButton(_("Log a contact"), self)
         self.edit_button = QPushButton(_("Edit the file"), self)
         self.verify_button = QPushButton(_("Record data as verified"), self)
-        for b in (self.call_button, self.contact_button, self.edit_button, self.verify_button):
+        self.request_button = QPushButton(_("New support request"), self)
+        self.refer_button = QPushButton(_("Refer to the research officer"), self)
+        self.refer_button.setVisible(can(session.actor.role, Action.REFER_TO_RESEARCHER))
+        for b in (
+            self.call_button,
+            self.contact_button,
+            self.edit_button,
+            self.verify_button,
+            self.request_button,
+            self.refer_button,
+        ):
             actions.addWidget(b)
         actions.addStretch(1)
         layout.addLayout(actions)
@@ -127,6 +138,10 @@ class BeneficiaryPage(Page):
         self.contact_button.clicked.connect(lambda: self._log("interview"))
         self.edit_button.clicked.connect(self._edit)
         self.verify_button.clicked.connect(self._verify)
+        self.refer_button.clicked.connect(self._refer)
+        self.request_button.clicked.connect(
+            lambda: self.file and self.session.events.changed.emit("new_request", self.file.id)
+        )
         session.events.changed.connect(self._on_changed)
 
     def _table(self, headers: list[str], stretch: int | None = None) -> QTableWidget:
@@ -292,6 +307,15 @@ class BeneficiaryPage(Page):
     def _log(self, channel: str) -> None:
         if self.file:
             self.session.events.log_contact.emit(self.file.id, channel)
+
+    def _refer(self) -> None:
+        if self.file:
+            from eskan_desk.ui.referral_dialog import ReferralDialog
+
+            self.referral_dialog = ReferralDialog(
+                self.session, self.file.id, self.file.full_name, self
+            )
+            self.referral_dialog.open()
 
     def _edit(self) -> None:
         if self.file:

@@ -37,10 +37,20 @@ STATUS_REFRESH_MS = 30_000
 def navigation_pages() -> list[type[Page]]:
     """Pages in the navigation, in order. Each page declares the roles that see it."""
     from eskan_desk.ui.dashboard_page import DashboardPage
+    from eskan_desk.ui.referrals_page import ReferralsPage
+    from eskan_desk.ui.requests_page import RequestsPage
     from eskan_desk.ui.settings_page import SettingsPage
     from eskan_desk.ui.staff_page import StaffPage
 
-    return [DashboardPage, RegistryPage, RegistrationPage, StaffPage, SettingsPage]
+    return [
+        DashboardPage,
+        RegistryPage,
+        RegistrationPage,
+        RequestsPage,
+        ReferralsPage,
+        StaffPage,
+        SettingsPage,
+    ]
 
 
 class MainWindow(QMainWindow):
@@ -83,6 +93,9 @@ class MainWindow(QMainWindow):
                 item.setData(Qt.ItemDataRole.UserRole, cls.page_id)
                 self.nav.addItem(item)
         self._classes[BeneficiaryPage.page_id] = BeneficiaryPage
+        from eskan_desk.ui.request_wizard import RequestWizardPage
+
+        self._classes[RequestWizardPage.page_id] = RequestWizardPage
         self.nav.currentItemChanged.connect(self._nav_changed)
         self.setCentralWidget(central)
         self.user_label, self.branch_label = QLabel(self), QLabel(self)
@@ -146,6 +159,12 @@ class MainWindow(QMainWindow):
         page = self.show_page(RegistrationPage.page_id)
         page.start_new(restore=restore)  # type: ignore[attr-defined]
 
+    def new_request(self, beneficiary_id: str) -> None:
+        """The support request wizard for this family file."""
+        page = self.show_page("request_wizard")
+        page.start(beneficiary_id)  # type: ignore[attr-defined]
+        self.nav.clearSelection()
+
     def open_beneficiary(self, beneficiary_id: str) -> None:
         self.file_page.show_file(beneficiary_id)
         self.show_page(BeneficiaryPage.page_id)
@@ -168,6 +187,8 @@ class MainWindow(QMainWindow):
             self.new_registration()
         elif kind == "edit_request":
             self.show_page(RegistrationPage.page_id).start_edit(record_id)  # type: ignore[attr-defined]
+        elif kind == "new_request":
+            self.new_request(record_id)
         elif kind == "settings":
             self.language_changed.emit(current_language())
         self.refresh_status()

@@ -37,7 +37,7 @@ def render_all(ctx: AppContext, out_dir: Path) -> list[Path]:
     shots = [_grab(SignInDialog(ctx), out_dir / "sign-in.png")]
     window = MainWindow(session)
     window.resize(1280, 800)
-    for page_id in ("dashboard", "registry", "staff", "settings"):
+    for page_id in ("dashboard", "registry", "requests", "referrals", "staff", "settings"):
         window.show_page(page_id)
         shots.append(_grab(window, out_dir / f"{page_id}.png"))
     registry = window.show_page("registry")
@@ -64,5 +64,9 @@ def render_all(ctx: AppContext, out_dir: Path) -> list[Path]:
         )
         shots.append(_grab(dialog, out_dir / "contact-dialog.png"))
         dialog.close()
+        window.new_request(first[0].id)
+        shots.append(_grab(window, out_dir / "request-wizard.png"))
+        window.pages["request_wizard"].go(3)
+        shots.append(_grab(window, out_dir / "request-signature.png"))
     window.close()
     return shots

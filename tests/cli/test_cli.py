@@ -187,3 +187,35 @@ def test_help_everywhere(tmp_path):
     ):
         r = eskan(tmp_path, *args)
         assert r.returncode == 0 and "usage" in r.stdout.lower()
+
+
+def test_print_forms_of_a_submitted_request(store, tmp_path):
+    r = eskan(store, *ADD)
+    ben = json.loads(r.stdout) if r.returncode == 0 else None
+    key = ben["file_no"] if ben else "1000000008"
+    eskan(store, "beneficiaries", "verify", key)
+    r = eskan(
+        store,
+        "requests",
+        "submit",
+        "--beneficiary",
+        key,
+        "--type",
+        "rent",
+        "--signed-declaration",
+        "--amount",
+        "15000",
+        "--json",
+    )
+    assert r.returncode == 0, r.stderr
+    number = json.loads(r.stdout)["number"]
+    for kind in ("declaration", "request-form", "receipt"):
+        out = tmp_path / f"{kind}.pdf"
+        r = eskan(store, "print", kind, number, "--out", str(out))
+        assert r.returncode == 0, r.stderr
+        assert out.read_bytes().startswith(b"%PDF-")
+    r = eskan(
+        store, "print", "receipt", number, "--out", str(tmp_path / "nope" / "x.pdf"), lang="en"
+    )
+    assert r.returncode == 3 and "Cannot write" in r.stderr
+    assert not list((tmp_path / "nope").glob("*")) if (tmp_path / "nope").exists() else True

@@ -135,5 +135,7 @@ def test_a_store_locked_by_another_program_is_a_clear_error(data_dir, monkeypatc
 def test_head_revision_without_alembic_agrees_with_alembic():
     from alembic.script import ScriptDirectory
 
-    assert migrate.head_revision() == ScriptDirectory.from_config(
-        migrate.alembic_config()).get_current_head()
+    assert (
+        migrate.head_revision()
+        == ScriptDirectory.from_config(migrate.alembic_config()).get_current_head()
+    )

@@ -14,8 +14,9 @@ from .helpers import VALID_IDS, applicant
 
 def outbox_rows_after(ctx, acked: int) -> int:
     with ctx.store.read() as s:
-        return s.execute(select(func.count()).select_from(OutboxChange)
-                         .where(OutboxChange.seq > acked)).scalar_one()
+        return s.execute(
+            select(func.count()).select_from(OutboxChange).where(OutboxChange.seq > acked)
+        ).scalar_one()
 
 
 def test_pending_equals_rows_after_the_acknowledged_seq(ctx, admin, monkeypatch):

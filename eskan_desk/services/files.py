@@ -1,0 +1,36 @@
+"""Files the user asks for (PDFs, exports): written whole or not at all."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from eskan_desk.domain.errors import StoreError
+from eskan_desk.domain.markers import N_
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all (no half-written PDF left behind).
+
+    Raises:
+        StoreError: the folder does not exist or cannot be written.
+    """
+    folder = path.resolve().parent
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".eskan-", suffix=".part", dir=folder)
+    except OSError as exc:
+        raise StoreError(
+            N_("Cannot write {path}: {reason}"), {"path": path, "reason": exc.strerror}
+        ) from exc
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise StoreError(
+            N_("Cannot write {path}: {reason}"), {"path": path, "reason": exc.strerror}
+        ) from exc
