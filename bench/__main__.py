@@ -8,7 +8,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import search_bench, startup_bench, typing_bench
+from bench import print_bench, search_bench, startup_bench, typing_bench
 
 OUT = Path(__file__).resolve().parent / "results"
 
@@ -31,11 +31,13 @@ def main() -> int:
         f"Python {platform.python_version()}, SQLite {__import__('sqlite3').sqlite_version}",
         "",
     ]
-    only = set(args.only or ("search", "typing", "startup"))
+    only = set(args.only or ("search", "typing", "startup", "print"))
     if "search" in only:
         lines += [*search_bench.run(beneficiaries=args.beneficiaries, queries=args.queries), ""]
     if "typing" in only:
         lines += [*typing_bench.run(beneficiaries=args.beneficiaries, contacts=0), ""]
+    if "print" in only:
+        lines += [*print_bench.run(), ""]
     if "startup" in only:
         lines += startup_bench.run(beneficiaries=args.beneficiaries, contacts=args.contacts)
     text = "\n".join(lines)
