@@ -200,6 +200,7 @@ class RequestsPage(Page):
             self.detail.clear()
             return
         self.detail.setText(r.decision_reason or "")
+        self._show_declaration_warning(r)
         role = self.session.actor.role
         today = riyadh_today(self.session.ctx.now())
         for target in allowed_targets(r.status, role):
@@ -218,6 +219,20 @@ class RequestsPage(Page):
             self._button(_("Tell the beneficiary the decision"), self.communicate)
         self._button(_("Open file"), self._open_file)
         self.actions.addStretch(1)
+
+    def _show_declaration_warning(self, r: RequestSummary) -> None:
+        """A declaration signed on data that has changed since must be signed again."""
+        from eskan_desk.services.declarations import declaration_state
+
+        if r.status in ("draft", "submitted", "in_research", "needs_info") and (
+            declaration_state(self.session.ctx, r.id) == "outdated"
+        ):
+            self.detail.setText(
+                _(
+                    "The data changed after signing: the declaration must be "
+                    "printed and signed again."
+                )
+            )
 
     # Actions ----------------------------------------------------------------------------
     def _run(self, work) -> None:

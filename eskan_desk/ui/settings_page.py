@@ -5,9 +5,11 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -18,6 +20,7 @@ from eskan_desk.domain.permissions import Action, can
 from eskan_desk.i18n import _
 from eskan_desk.services.settings import Settings, load_settings
 from eskan_desk.services.settings_admin import update_settings
+from eskan_desk.ui.checklist_box import ChecklistBox
 from eskan_desk.ui.demo_data_box import DemoDataBox
 from eskan_desk.ui.look import ui_font
 from eskan_desk.ui.session import Page, UiSession
@@ -37,7 +40,16 @@ class SettingsPage(Page):
     def __init__(self, session: UiSession, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
         self.may_save = can(session.actor.role, Action.CHANGE_SETTINGS)
-        layout = QVBoxLayout(self)
+        # The page scrolls: settings, the documents checklists and demo data do not fit 800 px.
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget(scroll)
+        scroll.setWidget(body)
+        outer.addWidget(scroll)
+        layout = QVBoxLayout(body)
         heading = QLabel(_("Settings"), self)
         heading.setFont(ui_font(14, bold=True))
         layout.addWidget(heading)
@@ -69,6 +81,7 @@ class SettingsPage(Page):
         row.addWidget(self.save_button)
         row.addStretch(1)
         layout.addLayout(row)
+        layout.addWidget(ChecklistBox(session, self))
         layout.addWidget(DemoDataBox(session, self))
         layout.addStretch(1)
         if not self.may_save:
