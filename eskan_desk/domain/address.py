@@ -11,7 +11,7 @@ whether a record needs one.
 from __future__ import annotations
 
 import re
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, fields
 
 from eskan_desk.domain.digits import to_latin_digits
 from eskan_desk.domain.errors import ValidationError
@@ -137,3 +137,7 @@ def validate_national_address(
     )
     _require_full_address(address)
     return address
+
+
+# The national address's parts, in the order a form shows them.
+ADDRESS_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(NationalAddress))

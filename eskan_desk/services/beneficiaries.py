@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from eskan_desk.app import AppContext
+from eskan_desk.domain.address import ADDRESS_FIELDS
 from eskan_desk.domain.dates import riyadh_today, to_riyadh
 from eskan_desk.domain.enums import RegistrationStatus
 from eskan_desk.domain.errors import ConflictError, NotFoundError
@@ -20,6 +21,7 @@ from eskan_desk.services import search_index_writer
 from eskan_desk.services.beneficiary_input import BeneficiaryInput, clean_beneficiary
 from eskan_desk.services.contacts import contact_views
 from eskan_desk.services.dto import BeneficiaryFile, BeneficiarySummary, IncomeView, MemberView
+from eskan_desk.services.lookup import find_beneficiary
 from eskan_desk.services.serialize import row_dict
 from eskan_desk.services.staff import Actor
 
@@ -34,14 +36,7 @@ ATTESTED_FIELDS = (
     "birth_date",
     "marital_status",
     "iban",
-    "building_no",
-    "street",
-    "district",
-    "city",
-    "postal_code",
-    "additional_no",
-    "unit_no",
-    "short_address",
+    *ADDRESS_FIELDS,
     "housing_type",
     "rent_amount",
     "ejar_no",
@@ -178,24 +173,8 @@ def get_beneficiary(ctx: AppContext, key: str, *, contacts_limit: int = 200) -> 
     Raises:
         NotFoundError: no such file.
     """
-    from eskan_desk.domain.digits import to_latin_digits
-
-    key = to_latin_digits((key or "").strip())
     with ctx.store.read() as session:
-        ben_id = session.execute(
-            select(Beneficiary.id)
-            .where(
-                or_(
-                    Beneficiary.id == key,
-                    func.upper(Beneficiary.file_no) == key.upper(),
-                    Beneficiary.national_id == key,
-                ),
-                Beneficiary.deleted_at.is_(None),
-            )
-            .limit(1)
-        ).scalar_one_or_none()
-        if ben_id is None:
-            raise NotFoundError(N_("No beneficiary with ID or file number {key}"), {"key": key})
+        ben_id = find_beneficiary(session, key).id
         return _file(session, ben_id, contacts_limit=contacts_limit)
 
 
@@ -289,17 +268,7 @@ def _file(session: Session, ben_id: str, *, contacts_limit: int = 200) -> Benefi
         .execution_options(populate_existing=True)
     ).scalar_one()
     data = row_dict(ben)
-    address_keys = (
-        "building_no",
-        "street",
-        "district",
-        "city",
-        "postal_code",
-        "additional_no",
-        "unit_no",
-        "short_address",
-    )
-    address = {k: data.pop(k) for k in address_keys}
+    address = {k: data.pop(k) for k in ADDRESS_FIELDS}
     for k in ("branch_id", "created_by", "updated_by", "deleted_at"):
         data.pop(k)
     return BeneficiaryFile(

@@ -13,13 +13,14 @@ from eskan_desk.app import AppContext
 from eskan_desk.domain.channels import validate_channel_details
 from eskan_desk.domain.dates import parse_iso_datetime, riyadh_today, to_riyadh
 from eskan_desk.domain.enums import Channel, ContactTopic, Direction
-from eskan_desk.domain.errors import NotFoundError, ValidationError
+from eskan_desk.domain.errors import ValidationError
 from eskan_desk.domain.markers import N_
 from eskan_desk.domain.permissions import Action, authorize
 from eskan_desk.domain.phone import normalize_mobile
 from eskan_desk.domain.text import clean_text
-from eskan_desk.models import Beneficiary, Contact, Staff
+from eskan_desk.models import Contact, Staff
 from eskan_desk.services.dto import ContactView
+from eskan_desk.services.lookup import find_beneficiary
 from eskan_desk.services.staff import Actor
 
 MAX_SUMMARY = 4000
@@ -171,22 +172,8 @@ def add_contact(
 
 
 def _resolve_beneficiary(session: Session, key: str) -> str | None:
-    key = (key or "").strip()
-    if not key:
-        return None
-    found = session.execute(
-        select(Beneficiary.id)
-        .where(
-            (Beneficiary.id == key)
-            | (Beneficiary.file_no == key.upper())
-            | (Beneficiary.national_id == key),
-            Beneficiary.deleted_at.is_(None),
-        )
-        .limit(1)
-    ).scalar_one_or_none()
-    if found is None:
-        raise NotFoundError(N_("No beneficiary with ID or file number {key}"), {"key": key})
-    return found
+    """The file's id, or None for an anonymous inquiry (no key given)."""
+    return find_beneficiary(session, key).id if (key or "").strip() else None
 
 
 def contact_views(session: Session, *, beneficiary_id: str, limit: int = 200) -> list[ContactView]:

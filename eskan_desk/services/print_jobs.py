@@ -9,6 +9,7 @@ from __future__ import annotations
 import eskan_desk.printing  # noqa: F401 - ReportLab's bidi module first
 from eskan_desk import i18n
 from eskan_desk.app import AppContext
+from eskan_desk.domain.address import ADDRESS_FIELDS
 from eskan_desk.domain.enums import (
     Category,
     Gender,
@@ -65,20 +66,7 @@ def person(f: BeneficiaryFile) -> pd.Person:
         marital_status=_label(MaritalStatus, f.marital_status),
         category=_label(Category, f.category),
         need_tier=f.need_tier,
-        address=pd.Address(
-            **{
-                k: a.get(k)
-                for k in (
-                    "building_no",
-                    "street",
-                    "district",
-                    "city",
-                    "postal_code",
-                    "additional_no",
-                    "short_address",
-                )
-            }
-        ),
+        address=pd.Address(**{k: a.get(k) for k in ADDRESS_FIELDS if k != "unit_no"}),
         iban=f.iban,
         housing=_label(HousingType, f.housing_type),
         annual_rent=f.rent_amount,

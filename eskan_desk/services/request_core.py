@@ -12,15 +12,15 @@ from sqlalchemy.orm import Session
 
 from eskan_desk.app import AppContext
 from eskan_desk.domain.dates import to_riyadh
-from eskan_desk.domain.digits import to_latin_digits
 from eskan_desk.domain.errors import NotFoundError
 from eskan_desk.domain.markers import N_
 from eskan_desk.domain.permissions import Action, authorize
 from eskan_desk.domain.requests import RequestStatus, RequestType, check_transition
 from eskan_desk.domain.text import clean_text
-from eskan_desk.models import Beneficiary, RequestDocument, RequestEvent, SupportRequest
+from eskan_desk.models import RequestDocument, RequestEvent, SupportRequest
 from eskan_desk.services.beneficiaries import next_number
 from eskan_desk.services.beneficiary_input import parse_amount
+from eskan_desk.services.lookup import find_beneficiary
 from eskan_desk.services.requirements import requirements_in
 from eskan_desk.services.staff import Actor
 
@@ -113,30 +113,6 @@ def transition(
         base_version=base,
     )
     return add_event(session, ctx, actor, request, from_status=current, to_status=target, note=note)
-
-
-def find_beneficiary(session: Session, key: str) -> Beneficiary:
-    """A live family file by id, file number or national ID, in an open session.
-
-    Raises:
-        NotFoundError: No such beneficiary (or its file was deleted).
-    """
-    key = to_latin_digits((key or "").strip())
-    ben = session.scalars(
-        select(Beneficiary)
-        .where(
-            or_(
-                Beneficiary.id == key,
-                func.upper(Beneficiary.file_no) == key.upper(),
-                Beneficiary.national_id == key,
-            ),
-            Beneficiary.deleted_at.is_(None),
-        )
-        .limit(1)
-    ).first()
-    if ben is None or not key:
-        raise NotFoundError(N_("No beneficiary with ID or file number {key}"), {"key": key})
-    return ben
 
 
 def create_in(

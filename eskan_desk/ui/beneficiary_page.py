@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
     QPushButton,
     QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -46,6 +43,7 @@ from eskan_desk.services.beneficiaries import get_beneficiary, verify_beneficiar
 from eskan_desk.services.dto import BeneficiaryFile
 from eskan_desk.ui.look import leading_alignment, ui_font
 from eskan_desk.ui.session import Page
+from eskan_desk.ui.tables import add_row, make_table
 
 LRI, PDI = "\u2066", "\u2069"
 
@@ -145,19 +143,7 @@ class BeneficiaryPage(Page):
         session.events.changed.connect(self._on_changed)
 
     def _table(self, headers: list[str], stretch: int | None = None) -> QTableWidget:
-        t = QTableWidget(0, len(headers))
-        t.setHorizontalHeaderLabels(headers)
-        t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        t.verticalHeader().setVisible(False)
-        t.setWordWrap(True)
-        header = t.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        if stretch is None:
-            header.setStretchLastSection(True)
-        else:
-            header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-        return t
+        return make_table(None, headers, stretch=stretch)
 
     # Loading ---------------------------------------------------------------------------
     def show_file(self, beneficiary_id: str) -> None:
@@ -296,12 +282,7 @@ class BeneficiaryPage(Page):
 
     @staticmethod
     def _row(table: QTableWidget, cells: list[str]) -> None:
-        row = table.rowCount()
-        table.insertRow(row)
-        for col, text in enumerate(cells):
-            item = QTableWidgetItem(text)
-            item.setTextAlignment(leading_alignment())
-            table.setItem(row, col, item)
+        add_row(table, cells)
 
     # Actions ---------------------------------------------------------------------------
     def _log(self, channel: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -34,6 +34,7 @@ from eskan_desk.services.referrals import ReferralView
 from eskan_desk.ui.forms import ERROR_STYLE, FieldSet
 from eskan_desk.ui.look import leading_alignment, ui_font
 from eskan_desk.ui.session import Page, UiSession
+from eskan_desk.ui.tables import select_index, selected_index
 
 COLUMNS = (
     N_("File number"),
@@ -208,16 +209,13 @@ class ReferralsPage(Page):
         self._update_buttons()
 
     def selected(self) -> ReferralView | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.rows[rows[0].row()] if rows and rows[0].row() < len(self.rows) else None
+        index = selected_index(self.table)
+        return self.rows[index] if index is not None and index < len(self.rows) else None
 
     def select(self, referral_id: str) -> None:
         for i, ref in enumerate(self.rows):
             if ref.id == referral_id:
-                # Not selectRow(): right to left it picks its column from the viewport's width,
-                # which is wrong before the page is first laid out (as on the staff page).
-                flags = QItemSelectionModel.SelectionFlag
-                self.table.setCurrentCell(i, 0, flags.ClearAndSelect | flags.Rows)
+                select_index(self.table, i)
 
     def moves(self, ref: ReferralView | None) -> list[ReferralStatus]:
         """What the signed-in staff member may do with ``ref`` (the buttons they get)."""

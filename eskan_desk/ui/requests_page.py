@@ -8,19 +8,15 @@ stays on the dashboard until it has been told.
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -39,8 +35,9 @@ from eskan_desk.services.request_workflow import (
 )
 from eskan_desk.services.requests import list_requests
 from eskan_desk.ui.forms import ChoiceBox, FieldSet
-from eskan_desk.ui.look import leading_alignment, ui_font
+from eskan_desk.ui.look import ui_font
 from eskan_desk.ui.session import Page
+from eskan_desk.ui.tables import add_row, make_table, select_index, selected_index
 
 LRI, PDI = "\u2066", "\u2069"
 DECISIONS = {RequestStatus.ACCEPTED, RequestStatus.REJECTED, RequestStatus.NEEDS_INFO}
@@ -106,15 +103,7 @@ class RequestsPage(Page):
         filters.addWidget(self.overdue_check)
         filters.addStretch(1)
         layout.addLayout(filters)
-        self.table = QTableWidget(0, len(COLUMNS), self)
-        self.table.setHorizontalHeaderLabels([_(c) for c in COLUMNS])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table = make_table(self, [_(c) for c in COLUMNS], stretch=2)
         layout.addWidget(self.table, 1)
         self.detail = QLabel(self)
         self.detail.setWordWrap(True)
@@ -163,22 +152,17 @@ class RequestsPage(Page):
                 format_dual(r.earliest_decision_date, lang) if r.earliest_decision_date else "—",
                 _("Yes") if r.communicated_at else ("—" if not r.decision else _("No")),
             ]
-            row = self.table.rowCount()
-            self.table.insertRow(row)
-            for col, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setTextAlignment(leading_alignment())
-                self.table.setItem(row, col, item)
+            add_row(self.table, cells)
         self._selected()
 
     def selected(self) -> RequestSummary | None:
-        row = self.table.currentRow()
-        return self.rows[row] if 0 <= row < len(self.rows) else None
+        index = selected_index(self.table)
+        return self.rows[index] if index is not None and index < len(self.rows) else None
 
     def select(self, number: str) -> None:
         for i, r in enumerate(self.rows):
             if r.number == number:
-                self.table.setCurrentCell(i, 0)
+                select_index(self.table, i)
 
     def _clear_actions(self) -> None:
         while self.actions.count():

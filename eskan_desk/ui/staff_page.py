@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -34,6 +34,7 @@ from eskan_desk.services.auth import StaffView
 from eskan_desk.ui.forms import ChoiceBox, FieldSet
 from eskan_desk.ui.look import ui_font
 from eskan_desk.ui.session import Page, UiSession
+from eskan_desk.ui.tables import select_index, selected_index
 
 COLUMNS = (N_("Name"), N_("Username"), N_("Role"), N_("Active"), N_("Locked until"))
 
@@ -155,16 +156,13 @@ class StaffPage(Page):
         self._update_buttons()
 
     def selected(self) -> StaffView | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.rows[rows[0].row()] if rows and rows[0].row() < len(self.rows) else None
+        index = selected_index(self.table)
+        return self.rows[index] if index is not None and index < len(self.rows) else None
 
     def select(self, staff_id: str) -> None:
         for i, staff in enumerate(self.rows):
             if staff.id == staff_id:
-                # Not selectRow(): right to left, it picks its column from the viewport's width,
-                # which is wrong before the page is first laid out.
-                flags = QItemSelectionModel.SelectionFlag
-                self.table.setCurrentCell(i, 0, flags.ClearAndSelect | flags.Rows)
+                select_index(self.table, i)
 
     def _update_buttons(self) -> None:
         current = self.selected()
