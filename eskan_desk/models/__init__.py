@@ -3,6 +3,7 @@
 from eskan_desk.models.audit import AuditEvent, OutboxChange, SyncState
 from eskan_desk.models.base import Base
 from eskan_desk.models.contacts import Contact
+from eskan_desk.models.feedback import Feedback, SatisfactionSurvey, SurveyOffer
 from eskan_desk.models.local import Draft, Setting
 from eskan_desk.models.referrals import Referral
 from eskan_desk.models.registry import (
@@ -35,14 +36,17 @@ __all__ = [
     "Declaration",
     "DocumentRequirement",
     "Draft",
+    "Feedback",
     "HouseholdMember",
     "IncomeSource",
     "OutboxChange",
     "Referral",
     "RequestDocument",
     "RequestEvent",
+    "SatisfactionSurvey",
     "Setting",
     "Staff",
     "SupportRequest",
+    "SurveyOffer",
     "SyncState",
 ]
