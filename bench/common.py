@@ -8,7 +8,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from eskan_desk.app import STORE_FILE, AppContext, open_context
-from eskan_desk.models.migrate import head_revision
 
 CACHE = Path(__file__).resolve().parent / "results" / "stores"
 
@@ -43,7 +42,8 @@ def demo_store(beneficiaries: int, contacts: int, seed: int = 2111) -> tuple[App
     from eskan_desk.services.demo import generate_demo
     from eskan_desk.services.staff import initialize_store, is_initialized, resolve_actor
 
-    path = CACHE / f"b{beneficiaries}-c{contacts}-s{seed}-{head_revision()}"
+    # Not keyed by schema: opening an older store migrates it (after a backup copy).
+    path = CACHE / f"b{beneficiaries}-c{contacts}-s{seed}"
     ready = path / "READY"
     built = 0.0
     if not ready.exists():

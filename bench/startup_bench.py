@@ -38,8 +38,11 @@ def run(*, beneficiaries: int, contacts: int) -> list[str]:
     for _ in range(RUNS):  # interleaved, so both see the same machine noise
         bare.append(_probe("bare"))
         desk.append(_probe("desk", data_dir, PASSWORD))
-    b = [m["process"] for m in bare]
-    d = [m["process"] for m in desk]
+    # From the first line of the program to a shown, responsive window (same interpreter
+    # start-up on both sides, so it is left out of both).
+    b = [m["usable"] for m in bare]
+    u = [m["usable"] for m in desk]
+    d = [m["dashboard"] for m in desk]
     lines = [
         f"## Cold start at {beneficiaries:,} beneficiaries and {contacts:,} contacts "
         f"({RUNS} runs each, interleaved)",
@@ -51,9 +54,11 @@ def run(*, beneficiaries: int, contacts: int) -> list[str]:
         "| | median | p95 |",
         "|---|---|---|",
         f"| bare PySide6 window | {median(b) * 1000:.0f} ms | {pct(b, 95) * 1000:.0f} ms |",
-        f"| Eskan Desk signed in, dashboard loaded | {median(d) * 1000:.0f} ms | "
+        f"| Eskan Desk signed in, window usable | {median(u) * 1000:.0f} ms | "
+        f"{pct(u, 95) * 1000:.0f} ms |",
+        f"| ratio (usable / bare) | {median(u) / median(b):.2f} | |",
+        f"| Eskan Desk, dashboard figures loaded | {median(d) * 1000:.0f} ms | "
         f"{pct(d, 95) * 1000:.0f} ms |",
-        f"| ratio | {median(d) / median(b):.2f} | |",
         "",
         "Eskan Desk, median of each step (from process start): "
         + ", ".join(

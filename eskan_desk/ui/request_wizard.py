@@ -30,12 +30,10 @@ from eskan_desk.i18n import N_, _, current_language
 from eskan_desk.services import requests as req_service
 from eskan_desk.services.beneficiaries import get_beneficiary, verify_beneficiary_data
 from eskan_desk.services.declarations import record_declaration
-from eskan_desk.services.print_jobs import render
 from eskan_desk.services.request_dto import RequestView
 from eskan_desk.services.request_workflow import submit_request
 from eskan_desk.ui.forms import ChoiceBox, FieldSet
 from eskan_desk.ui.look import ui_font
-from eskan_desk.ui.pdf_preview import PdfPreview
 from eskan_desk.ui.session import Page
 from eskan_desk.ui.signature_pad import SignaturePad
 
@@ -58,7 +56,7 @@ class RequestWizardPage(Page):
         super().__init__(session, parent)
         self.beneficiary_id = ""
         self.request: RequestView | None = None
-        self.previews: list[PdfPreview] = []
+        self.previews: list = []  # PdfPreview dialogs kept alive while open
         outer = QVBoxLayout(self)
         self.heading = QLabel(self)
         self.heading.setFont(ui_font(15, bold=True))
@@ -316,6 +314,9 @@ class RequestWizardPage(Page):
         )
 
     def preview(self, kind: str) -> None:
+        # ReportLab and PDFium load on first print, not at start-up (a fifth of a second).
+        from eskan_desk.services.print_jobs import render
+
         ctx, rid = self.session.ctx, self.request.id
         titles = {"declaration": _("Declaration"), "receipt": _("Request receipt")}
         self._run(
@@ -323,6 +324,8 @@ class RequestWizardPage(Page):
         )
 
     def _show_pdf(self, pdf: bytes, title: str, kind: str) -> None:
+        from eskan_desk.ui.pdf_preview import PdfPreview
+
         dialog = PdfPreview(pdf, title, file_name=f"{self.request.number}-{kind}.pdf", parent=self)
         self.previews.append(dialog)
         dialog.open()
