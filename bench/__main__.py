@@ -8,7 +8,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import print_bench, search_bench, startup_bench, typing_bench
+from bench import print_bench, search_bench, startup_bench, summary_bench, typing_bench
 
 OUT = Path(__file__).resolve().parent / "results"
 
@@ -20,7 +20,7 @@ def main() -> int:
     p.add_argument("--queries", type=int, default=400)
     p.add_argument(
         "--only",
-        choices=("search", "typing", "startup"),
+        choices=("search", "typing", "startup", "print", "summary"),
         action="append",
         help="run only these benchmarks (repeatable)",
     )
@@ -31,13 +31,18 @@ def main() -> int:
         f"Python {platform.python_version()}, SQLite {__import__('sqlite3').sqlite_version}",
         "",
     ]
-    only = set(args.only or ("search", "typing", "startup", "print"))
+    only = set(args.only or ("search", "typing", "startup", "print", "summary"))
     if "search" in only:
         lines += [*search_bench.run(beneficiaries=args.beneficiaries, queries=args.queries), ""]
     if "typing" in only:
         lines += [*typing_bench.run(beneficiaries=args.beneficiaries, contacts=0), ""]
     if "print" in only:
         lines += [*print_bench.run(), ""]
+    if "summary" in only:
+        lines += [
+            *summary_bench.run(beneficiaries=args.beneficiaries, contacts=args.contacts),
+            "",
+        ]
     if "startup" in only:
         lines += startup_bench.run(beneficiaries=args.beneficiaries, contacts=args.contacts)
     text = "\n".join(lines)

@@ -664,6 +664,9 @@ def build_parser() -> argparse.ArgumentParser:
     from eskan_desk.cli_referrals import register as register_referrals
 
     register_referrals(sub, add)
+    from eskan_desk.cli_feedback import register as register_feedback
+
+    register_feedback(sub, add)
 
     aud = sub.add_parser("audit", help="the audit trail").add_subparsers(
         dest="action", required=True, metavar="ACTION"
@@ -672,6 +675,9 @@ def build_parser() -> argparse.ArgumentParser:
     from eskan_desk.cli_print import register as register_print
 
     register_print(sub, add, _context)
+    from eskan_desk.cli_summary import register as register_summary
+
+    register_summary(sub, add, _context)
     return p
 
 

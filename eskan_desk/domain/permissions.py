@@ -31,6 +31,10 @@ class Action(LabeledEnum):
     VIEW_REQUESTS = "view_requests"
     REFER_TO_RESEARCHER = "refer_to_researcher"
     WORK_REFERRALS = "work_referrals"
+    OFFER_SURVEY = "offer_survey"
+    RECORD_FEEDBACK = "record_feedback"
+    ANSWER_FEEDBACK = "answer_feedback"
+    SET_KIOSK_PIN = "set_kiosk_pin"
 
     @property
     def label(self) -> str:
@@ -57,6 +61,10 @@ ACTION_LABELS: dict[Action, str] = {
     Action.VIEW_REQUESTS: N_("view support requests"),
     Action.REFER_TO_RESEARCHER: N_("refer beneficiaries to the social research officer"),
     Action.WORK_REFERRALS: N_("work on referrals to the social research officer"),
+    Action.OFFER_SURVEY: N_("offer satisfaction surveys"),
+    Action.RECORD_FEEDBACK: N_("record suggestions, complaints and thanks"),
+    Action.ANSWER_FEEDBACK: N_("answer suggestions and complaints assigned to others"),
+    Action.SET_KIOSK_PIN: N_("set the survey kiosk PIN"),
 }
 
 _EVERYONE = frozenset(Role)
@@ -89,6 +97,13 @@ ALLOWED: dict[Action, frozenset[Role]] = {
         {Role.RECEPTIONIST, Role.REPRESENTATIVE, Role.SUPERVISOR, Role.ADMIN}
     ),
     Action.WORK_REFERRALS: frozenset({Role.RESEARCHER, Role.SUPERVISOR, Role.ADMIN}),
+    # Whoever serves the beneficiary offers the survey and takes their suggestions down.
+    Action.OFFER_SURVEY: _FRONT_DESK,
+    Action.RECORD_FEEDBACK: _FRONT_DESK,
+    # Any feedback; the staff member it is assigned to answers theirs whatever their role
+    # (checked in services.feedback with domain.feedback.may_answer).
+    Action.ANSWER_FEEDBACK: frozenset({Role.SUPERVISOR, Role.ADMIN}),
+    Action.SET_KIOSK_PIN: _ADMIN_ONLY,
 }
 
 

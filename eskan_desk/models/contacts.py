@@ -20,6 +20,16 @@ class Contact(Synced, Base):
         Index("ix_contacts_follow_up_on", "follow_up_on"),
         # The dashboard's week by channel reads this index alone, never the table.
         Index("ix_contacts_at_channel", "at", "channel", "deleted_at"),
+        # The weekly summary's one pass over a week of contacts reads this index alone.
+        Index(
+            "ix_contacts_week_summary",
+            "at",
+            "channel",
+            "direction",
+            "staff_id",
+            "back_entered",
+            "deleted_at",
+        ),
         # Follow-ups not done yet: a small slice of a million contacts.
         Index(
             "ix_contacts_open_follow_ups",

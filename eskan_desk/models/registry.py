@@ -56,6 +56,9 @@ class Beneficiary(Synced, Base):
         Index("ix_beneficiaries_mobile", "mobile"),
         Index("ix_beneficiaries_national_id", "national_id"),
         Index("ix_beneficiaries_file_no", "file_no"),  # the registry pages by file number
+        # The weekly summary: files opened (and by whom), registrations completed, in a week.
+        Index("ix_beneficiaries_created_at", "created_at", "created_by", "deleted_at"),
+        Index("ix_beneficiaries_verified_at", "verified_at", "registration_status", "deleted_at"),
         # Files registered and not verified yet (the dashboard's "waiting for you").
         Index(
             "ix_beneficiaries_unverified",

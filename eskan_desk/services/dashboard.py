@@ -19,13 +19,15 @@ from eskan_desk.app import AppContext
 from eskan_desk.domain.dates import RIYADH, riyadh_today, week_bounds
 from eskan_desk.domain.enums import Channel, RegistrationStatus, Role
 from eskan_desk.domain.errors import NotFoundError, ValidationError
+from eskan_desk.domain.feedback import WAITING as FEEDBACK_WAITING
 from eskan_desk.domain.markers import N_
 from eskan_desk.domain.referrals import ACTIVE as ACTIVE_REFERRALS
 from eskan_desk.domain.requests import AWAITING_DECISION, RequestStatus
-from eskan_desk.models import Beneficiary, Contact, Referral, Staff, SupportRequest
+from eskan_desk.models import Beneficiary, Contact, Feedback, Referral, Staff, SupportRequest
 from eskan_desk.services.staff import Actor
 
 WAITING_SAMPLE = 10  # files listed under each waiting kind (the oldest first)
+FEEDBACK_SNIPPET = 60  # characters of an unnamed suggestion shown in place of a name
 
 
 @dataclass(frozen=True)
@@ -411,6 +413,46 @@ def _referrals_waiting(
     return count, [WaitingFile(r.beneficiary_id, r.file_no, _person_name(r)) for r in rows]
 
 
+def _feedback_files(session: Session, *cond: Any) -> tuple[int, list[WaitingFile]]:
+    """Open feedback matching ``cond``: how many, and the earliest due few.
+
+    Feedback with no family file is listed by the start of what was said.
+    """
+    where = (
+        Feedback.deleted_at.is_(None),
+        Feedback.status.in_([s.value for s in FEEDBACK_WAITING]),
+        *cond,
+    )
+    count = session.execute(select(func.count()).select_from(Feedback).where(*where)).scalar_one()
+    if not count:
+        return 0, []
+    rows = session.execute(
+        select(Feedback.beneficiary_id, Feedback.text, Beneficiary.file_no, *_NAME_COLUMNS)
+        .outerjoin(Beneficiary, Beneficiary.id == Feedback.beneficiary_id)
+        .where(*where)
+        .order_by(Feedback.due_on.is_(None), Feedback.due_on, Feedback.received_at)
+        .limit(WAITING_SAMPLE)
+    )
+    return count, [
+        WaitingFile(r.beneficiary_id, r.file_no, _person_name(r))
+        if r.beneficiary_id and r.file_no
+        else WaitingFile(None, None, r.text[:FEEDBACK_SNIPPET])
+        for r in rows
+    ]
+
+
+def _feedback_assigned(
+    session: Session, _today: dt.date, staff_id: str
+) -> tuple[int, list[WaitingFile]]:
+    """Open suggestions and complaints assigned to ``staff_id``, the earliest due first."""
+    return _feedback_files(session, Feedback.assigned_to == staff_id)
+
+
+def _feedback_overdue(session: Session, today: dt.date) -> tuple[int, list[WaitingFile]]:
+    """Everyone's open suggestions and complaints past their due date."""
+    return _feedback_files(session, Feedback.due_on < today)
+
+
 _FRONT_DESK = frozenset({Role.RECEPTIONIST, Role.REPRESENTATIVE, Role.SUPERVISOR, Role.ADMIN})
 _SUPERVISORS = frozenset({Role.SUPERVISOR, Role.ADMIN})
 
@@ -445,6 +487,19 @@ WAITING_KINDS: list[WaitingKind] = [
         frozenset({Role.RESEARCHER}),
         _referrals_waiting,
         per_staff=True,
+    ),
+    WaitingKind(
+        "feedback_open",
+        N_("Suggestions and complaints waiting for your answer"),
+        frozenset(Role),  # whoever it is assigned to answers it, whatever their role
+        _feedback_assigned,
+        per_staff=True,
+    ),
+    WaitingKind(
+        "feedback_overdue",
+        N_("Suggestions and complaints past their due date"),
+        _SUPERVISORS,
+        _feedback_overdue,
     ),
 ]
 

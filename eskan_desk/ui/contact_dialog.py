@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -21,8 +22,10 @@ from eskan_desk.domain.channels import CHANNEL_FIELDS
 from eskan_desk.domain.dates import riyadh_today
 from eskan_desk.domain.enums import Channel, ContactTopic, Direction, SocialPlatform
 from eskan_desk.domain.errors import EskanError, ValidationError
+from eskan_desk.domain.permissions import Action, can
 from eskan_desk.i18n import N_, _
 from eskan_desk.services.contacts import ContactInput, log_contact
+from eskan_desk.services.surveys import kiosk_ready, offer_survey
 from eskan_desk.ui.forms import ChoiceBox, FieldSet
 from eskan_desk.ui.look import ui_font
 from eskan_desk.ui.session import UiSession
@@ -87,6 +90,16 @@ class ContactDialog(QDialog):
         row.addWidget(self.follow_date, 1)
         f.add("follow_up_on", N_("Follow-up date"), follow)
         layout.addWidget(f)
+        # The satisfaction survey after the contact (POLICY.md: measure satisfaction); the main
+        # window opens the kiosk on "survey_offered". Needs the kiosk PIN, or nobody could leave.
+        self.survey_check = QCheckBox(_("Offer the satisfaction survey"), self)
+        self.survey_check.setObjectName("offer_survey")
+        self.survey_check.setVisible(can(session.actor.role, Action.OFFER_SURVEY))
+        self.survey_check.setEnabled(False)
+        layout.addWidget(self.survey_check)
+        ctx = session.ctx
+        session.runner.submit(lambda: kiosk_ready(ctx), on_done=self._kiosk_ready)
+        self.offer = None
         self.error = QLabel(self)
         self.error.setStyleSheet("color: #b3261e;")
         layout.addWidget(self.error)
@@ -145,10 +158,39 @@ class ContactDialog(QDialog):
             lambda: log_contact(ctx, actor, data), on_done=self._saved, on_error=self._failed
         )
 
+    def wants_survey(self) -> bool:
+        """The box is offered to this role, usable (a kiosk PIN is set) and ticked."""
+        check = self.survey_check
+        return not check.isHidden() and check.isEnabled() and check.isChecked()
+
+    def _kiosk_ready(self, ready: bool) -> None:
+        self.survey_check.setEnabled(ready)
+        if not ready:
+            self.survey_check.setToolTip(_("An administrator must set the kiosk PIN first."))
+
     def _saved(self, contact) -> None:
         self.saved = contact
         self.session.events.changed.emit("contacts", contact.id)
+        if self.wants_survey():
+            ctx, actor = self.session.ctx, self.session.actor
+            # The contact is stored either way; a refused offer is only reported.
+            self.session.runner.submit(
+                lambda: offer_survey(ctx, actor, contact_id=contact.id),
+                on_done=self._offered,
+                on_error=self._offer_failed,
+            )
+            return
         self.accept()
+
+    def _offered(self, offer) -> None:
+        self.offer = offer
+        self.accept()
+        self.session.events.changed.emit("survey_offered", offer.id)
+
+    def _offer_failed(self, exc: BaseException) -> None:
+        self.accept()
+        text = i18n.render_error(exc) if isinstance(exc, EskanError) else str(exc)
+        QMessageBox.warning(self.parentWidget(), _("Satisfaction survey"), text)
 
     def _failed(self, exc: BaseException) -> None:
         if isinstance(exc, ValidationError) and exc.field in self.fields.editors:

@@ -127,6 +127,11 @@ class Desk:
 
     def lock(self) -> None:
         from eskan_desk.ui.idle_lock import lock_now
+        from eskan_desk.ui.kiosk import kiosk_open
+
+        if kiosk_open():  # the kiosk is a lock itself: only the PIN leaves it
+            self.watcher.poke()
+            return
 
         if self.window is not None:
             lock_now(self.window, self.session)

@@ -37,7 +37,9 @@ STATUS_REFRESH_MS = 30_000
 def navigation_pages() -> list[type[Page]]:
     """Pages in the navigation, in order. Each page declares the roles that see it."""
     from eskan_desk.ui.dashboard_page import DashboardPage
+    from eskan_desk.ui.feedback_page import FeedbackPage
     from eskan_desk.ui.referrals_page import ReferralsPage
+    from eskan_desk.ui.reports_page import ReportsPage
     from eskan_desk.ui.requests_page import RequestsPage
     from eskan_desk.ui.settings_page import SettingsPage
     from eskan_desk.ui.staff_page import StaffPage
@@ -48,6 +50,8 @@ def navigation_pages() -> list[type[Page]]:
         RegistrationPage,
         RequestsPage,
         ReferralsPage,
+        FeedbackPage,
+        ReportsPage,
         StaffPage,
         SettingsPage,
     ]
@@ -159,6 +163,12 @@ class MainWindow(QMainWindow):
         page = self.show_page(RegistrationPage.page_id)
         page.start_new(restore=restore)  # type: ignore[attr-defined]
 
+    def open_survey_kiosk(self, offer_id: str = "") -> None:
+        """Hand the screen to the beneficiary; this window hides until the kiosk PIN."""
+        from eskan_desk.ui.kiosk import open_kiosk
+
+        self._kiosk = open_kiosk(self.session, offer_id=offer_id or None, cover=self)
+
     def new_request(self, beneficiary_id: str) -> None:
         """The support request wizard for this family file."""
         page = self.show_page("request_wizard")
@@ -187,6 +197,8 @@ class MainWindow(QMainWindow):
             self.new_registration()
         elif kind == "edit_request":
             self.show_page(RegistrationPage.page_id).start_edit(record_id)  # type: ignore[attr-defined]
+        elif kind == "survey_offered":
+            self.open_survey_kiosk(record_id)
         elif kind == "new_request":
             self.new_request(record_id)
         elif kind == "settings":

@@ -37,7 +37,16 @@ def render_all(ctx: AppContext, out_dir: Path) -> list[Path]:
     shots = [_grab(SignInDialog(ctx), out_dir / "sign-in.png")]
     window = MainWindow(session)
     window.resize(1280, 800)
-    for page_id in ("dashboard", "registry", "requests", "referrals", "staff", "settings"):
+    for page_id in (
+        "dashboard",
+        "registry",
+        "requests",
+        "referrals",
+        "feedback",
+        "reports",
+        "staff",
+        "settings",
+    ):
         window.show_page(page_id)
         shots.append(_grab(window, out_dir / f"{page_id}.png"))
     registry = window.show_page("registry")
@@ -69,4 +78,14 @@ def render_all(ctx: AppContext, out_dir: Path) -> list[Path]:
         window.pages["request_wizard"].go(3)
         shots.append(_grab(window, out_dir / "request-signature.png"))
     window.close()
+    from eskan_desk.services.surveys import kiosk_ready
+    from eskan_desk.ui.kiosk import SurveyKiosk
+
+    if not kiosk_ready(ctx):  # no kiosk PIN set in this store: the kiosk cannot start
+        return shots
+    kiosk = SurveyKiosk(ctx)
+    kiosk.resize(1366, 768)
+    shots.append(_grab(kiosk, out_dir / "survey-kiosk.png"))
+    kiosk._may_close = True  # screenshots only: no PIN is typed here
+    kiosk.hide()
     return shots
