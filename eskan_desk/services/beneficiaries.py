@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from sqlalchemy import select
@@ -20,7 +19,7 @@ from eskan_desk.models import Beneficiary, Counter, HouseholdMember, IncomeSourc
 from eskan_desk.services import search_index_writer
 from eskan_desk.services.beneficiary_input import BeneficiaryInput, clean_beneficiary
 from eskan_desk.services.contacts import contact_views
-from eskan_desk.services.dto import BeneficiaryFile, BeneficiarySummary, IncomeView, MemberView
+from eskan_desk.services.dto import BeneficiaryFile, IncomeView, MemberView
 from eskan_desk.services.lookup import find_beneficiary
 from eskan_desk.services.serialize import row_dict
 from eskan_desk.services.staff import Actor
@@ -300,21 +299,6 @@ def _file(session: Session, ben_id: str, *, contacts_limit: int = 200) -> Benefi
     )
 
 
-def summary_of(ben: Beneficiary) -> BeneficiarySummary:
-    return BeneficiarySummary(
-        id=ben.id,
-        file_no=ben.file_no,
-        national_id=ben.national_id,
-        full_name=ben.full_name,
-        mobile=ben.mobile,
-        gender=ben.gender,
-        category=ben.category,
-        city=ben.city,
-        district=ben.district,
-        registration_status=ben.registration_status,
-    )
-
-
 def input_from_file(f: BeneficiaryFile) -> BeneficiaryInput:
     """The edit form's starting point: a saved file as typed values."""
     from eskan_desk.services.beneficiary_input import IncomeInput, MemberInput
@@ -369,8 +353,6 @@ __all__ = [
     "input_from_file",
     "is_file_complete",
     "register_beneficiary",
-    "summary_of",
     "update_beneficiary",
     "verify_beneficiary_data",
 ]
-_ = dt
