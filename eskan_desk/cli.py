@@ -98,6 +98,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             contacts=args.contacts,
             seed=args.seed,
             progress=None if quiet else _progress_line,
+            casework=not args.no_casework,
         )
     finally:
         ctx.close()
@@ -141,7 +142,12 @@ def cmd_quickstart(args: argparse.Namespace) -> int:
             admin_full_name=_("System administrator"),
         )
         generate_demo(
-            ctx, actor, beneficiaries=args.beneficiaries, contacts=args.contacts, seed=args.seed
+            ctx,
+            actor,
+            beneficiaries=args.beneficiaries,
+            contacts=args.contacts,
+            seed=args.seed,
+            casework=not args.no_casework,
         )
     finally:
         ctx.close()
@@ -152,7 +158,7 @@ def cmd_quickstart(args: argparse.Namespace) -> int:
 
 
 def _progress_line(done: int, total: int, label: str) -> None:
-    sys.stderr.write(f"\r{label}: {done:,}/{total:,}")
+    sys.stderr.write(f"\r{label}: {done:,}/{total:,}".ljust(40))
     sys.stderr.flush()
 
 
@@ -514,6 +520,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--beneficiaries", type=int, default=300)
     sp.add_argument("--contacts", type=int, default=3000)
     sp.add_argument("--seed", type=int, default=2111)
+    sp.add_argument(
+        "--no-casework",
+        action="store_true",
+        help="families and contacts only: no requests, referrals, surveys or feedback",
+    )
 
     sp = add(
         sub,
@@ -524,6 +535,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--beneficiaries", type=int, default=300)
     sp.add_argument("--contacts", type=int, default=3000)
     sp.add_argument("--seed", type=int, default=2111)
+    sp.add_argument(
+        "--no-casework",
+        action="store_true",
+        help="families and contacts only: no requests, referrals, surveys or feedback",
+    )
 
     ben = sub.add_parser("beneficiaries", help="the beneficiary registry").add_subparsers(
         dest="action", required=True, metavar="ACTION"

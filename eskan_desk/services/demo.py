@@ -26,6 +26,7 @@ from eskan_desk.domain.national_id import make_national_id
 from eskan_desk.domain.permissions import Action, authorize
 from eskan_desk.services import demo_catalog as cat
 from eskan_desk.services.changes import GENESIS_HASH, audit_hash
+from eskan_desk.services.demo_casework import generate_casework
 from eskan_desk.services.search_index_writer import index_numbers, index_text
 from eskan_desk.services.serialize import canonical_json
 from eskan_desk.services.staff import Actor
@@ -235,8 +236,12 @@ def generate_demo(
     contacts: int,
     seed: int = 2111,
     progress: Progress | None = None,
+    casework: bool = True,
 ) -> dict[str, Any]:
     """Add ``beneficiaries`` families and ``contacts`` contacts over the last 12 weeks.
+
+    With ``casework`` (and new families), ``services.demo_casework`` then adds support requests,
+    referrals, surveys and feedback on them through the real use cases.
 
     Raises:
         ValidationError: a count out of range.
@@ -269,12 +274,13 @@ def generate_demo(
         conn.execute("COMMIT")
     finally:
         raw.close()
-    return {
-        "beneficiaries": beneficiaries,
-        "contacts": contacts,
-        "seed": seed,
-        "seconds": round(time.perf_counter() - started, 2),
-    }
+    result: dict[str, Any] = {"beneficiaries": beneficiaries, "contacts": contacts, "seed": seed}
+    if casework and beneficiaries > 0:
+        result["casework"] = generate_casework(
+            ctx, actor, families=ben_ids, seed=seed, now=now, progress=progress
+        )
+    result["seconds"] = round(time.perf_counter() - started, 2)
+    return result
 
 
 def _chunks(total: int) -> Iterator[range]:

@@ -19,7 +19,7 @@ from eskan_desk.i18n import _
 from eskan_desk.services.demo import generate_demo
 from eskan_desk.ui.session import UiSession
 
-STAGES = {"beneficiaries": 0, "contacts": 1}
+STAGES = {"beneficiaries": 0, "contacts": 1, "casework": 2}
 
 
 class DemoDataBox(QGroupBox):
@@ -66,9 +66,9 @@ class DemoDataBox(QGroupBox):
         )
 
     def _progress(self, done: int, total: int, label: str) -> None:
-        # Families fill the first half of the bar, contacts the second.
+        # Families, contacts and casework fill a third of the bar each.
         stage = STAGES.get(label, 0)
-        self.progress.setValue(int(500 * stage + 500 * done / max(total, 1)))
+        self.progress.setValue(int(1000 * (stage + done / max(total, 1)) / len(STAGES)))
 
     def _done(self, result: dict) -> None:
         self.button.setEnabled(True)
