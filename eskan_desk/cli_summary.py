@@ -22,8 +22,9 @@ FORMATS = ("pdf", "xlsx", "csv", "json")  # same as reports.export.FORMATS
 def cmd_summary(args: argparse.Namespace, context: Callable[..., Any]) -> int:
     from eskan_desk.domain.dates import riyadh_today
     from eskan_desk.reports.export import check_destination, render_summary
-    from eskan_desk.reports.summary import compute_summary, parse_week
+    from eskan_desk.reports.summary import parse_week, summary_for
     from eskan_desk.services.files import write_atomically
+    from eskan_desk.services.staff import resolve_actor
 
     to_stdout = str(args.out) == "-"
     if to_stdout and args.format != "json":
@@ -33,7 +34,7 @@ def cmd_summary(args: argparse.Namespace, context: Callable[..., Any]) -> int:
     ctx = context(args)
     try:
         week = parse_week(args.week, today=riyadh_today(ctx.now()))
-        summary = compute_summary(ctx, week)
+        summary = summary_for(ctx, resolve_actor(ctx, args.user), week)
         data = render_summary(ctx, summary, args.format)
     finally:
         ctx.close()

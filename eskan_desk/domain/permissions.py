@@ -35,6 +35,7 @@ class Action(LabeledEnum):
     RECORD_FEEDBACK = "record_feedback"
     ANSWER_FEEDBACK = "answer_feedback"
     SET_KIOSK_PIN = "set_kiosk_pin"
+    VIEW_SUMMARY = "view_summary"
 
     @property
     def label(self) -> str:
@@ -65,6 +66,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.RECORD_FEEDBACK: N_("record suggestions, complaints and thanks"),
     Action.ANSWER_FEEDBACK: N_("answer suggestions and complaints assigned to others"),
     Action.SET_KIOSK_PIN: N_("set the survey kiosk PIN"),
+    Action.VIEW_SUMMARY: N_("see the weekly summary"),
 }
 
 _EVERYONE = frozenset(Role)
@@ -104,6 +106,7 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     # (checked in services.feedback with domain.feedback.may_answer).
     Action.ANSWER_FEEDBACK: frozenset({Role.SUPERVISOR, Role.ADMIN}),
     Action.SET_KIOSK_PIN: _ADMIN_ONLY,
+    Action.VIEW_SUMMARY: frozenset({Role.SUPERVISOR, Role.ADMIN}),
 }
 
 

@@ -25,8 +25,10 @@ from eskan_desk.domain.dates import RIYADH, riyadh_today, to_hijri, to_riyadh, w
 from eskan_desk.domain.digits import to_latin_digits
 from eskan_desk.domain.errors import FIELD_LABELS, ValidationError
 from eskan_desk.domain.markers import N_
+from eskan_desk.domain.permissions import Action, authorize
 from eskan_desk.domain.text import remove_invisible
 from eskan_desk.services.dashboard import week_utc_range
+from eskan_desk.services.staff import Actor
 
 TREND_WEEKS = 4  # the satisfaction trend: the four weeks before the summary's week
 
@@ -246,6 +248,19 @@ def check_week(day: dt.date, *, today: dt.date) -> dt.date:
 def last_full_week(today: dt.date) -> dt.date:
     """The Sunday of the last week that is over (the week before the one holding ``today``)."""
     return week_bounds(today)[0] - dt.timedelta(days=7)
+
+
+def summary_for(
+    ctx: AppContext, actor: Actor, week_of: dt.date, *, today: dt.date | None = None
+) -> WeeklySummary:
+    """The weekly summary, for a staff member whose role may see it (supervisor, admin).
+
+    Raises:
+        PermissionDeniedError: another role.
+        ValidationError: a week in the future.
+    """
+    authorize(actor.role, Action.VIEW_SUMMARY)
+    return compute_summary(ctx, week_of, today=today)
 
 
 def compute_summary(

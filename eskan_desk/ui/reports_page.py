@@ -1,6 +1,6 @@
 """The weekly summary screen: pick a week, read its figures and charts, export them to a file.
 
-The figures come from :func:`eskan_desk.reports.summary.compute_summary` on the database worker;
+The figures come from :func:`eskan_desk.reports.summary.summary_for` on the database worker;
 exports run there too, with progress, and are written whole or not at all. Asking where to save
 and opening the finished file go through :meth:`ReportsPage.choose_path` and
 :meth:`ReportsPage.offer_to_open`, which tests replace (nothing is ever opened from a test).
@@ -45,7 +45,7 @@ from eskan_desk.reports.rows import (
     trend_points,
     week_lines,
 )
-from eskan_desk.reports.summary import WeeklySummary, compute_summary, last_full_week
+from eskan_desk.reports.summary import WeeklySummary, last_full_week, summary_for
 from eskan_desk.ui.channel_chart import ChannelChart
 from eskan_desk.ui.dashboard_page import Panel, day_and_month, ltr
 from eskan_desk.ui.look import ui_font
@@ -233,11 +233,11 @@ class ReportsPage(Page):
         self.week_edit.setDate(_qdate(day))
 
     def reload(self) -> None:
-        ctx, week = self.session.ctx, self.week()
+        ctx, actor, week = self.session.ctx, self.session.actor, self.week()
         for button in self.export_buttons.values():
             button.setEnabled(False)
         self.session.runner.submit(
-            lambda: compute_summary(ctx, week), on_done=self._show, on_error=self._show_error
+            lambda: summary_for(ctx, actor, week), on_done=self._show, on_error=self._show_error
         )
 
     def _show(self, summary: WeeklySummary) -> None:

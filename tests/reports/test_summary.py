@@ -170,3 +170,34 @@ def test_parse_week_refuses_the_future():
 def test_last_full_week():
     assert last_full_week(dt.date(2026, 11, 26)) == SUNDAY
     assert last_full_week(dt.date(2026, 11, 22)) == SUNDAY  # on Sunday, the week just ended
+
+
+def test_only_supervisors_and_admins_see_the_summary(ctx, admin):
+    import datetime as dt
+
+    import pytest
+
+    from eskan_desk.domain.errors import PermissionDeniedError
+    from eskan_desk.reports.summary import summary_for
+    from eskan_desk.services.auth import add_staff, sign_in
+
+    add_staff(
+        ctx,
+        admin,
+        username="huda.r",
+        full_name="هدى",
+        role="receptionist",
+        password="reception-2026",
+    )
+    add_staff(
+        ctx,
+        admin,
+        username="salem.s",
+        full_name="سالم",
+        role="supervisor",
+        password="supervisor-2026",
+    )
+    week = dt.date(2026, 11, 15)
+    with pytest.raises(PermissionDeniedError):
+        summary_for(ctx, sign_in(ctx, "huda.r", "reception-2026"), week)
+    assert summary_for(ctx, sign_in(ctx, "salem.s", "supervisor-2026"), week).week_start == week
