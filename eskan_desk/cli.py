@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from eskan_desk import __version__, i18n
 from eskan_desk.app import AppContext, open_context
@@ -23,6 +23,7 @@ from eskan_desk.domain.errors import EskanError, StoreError, ValidationError
 from eskan_desk.i18n import N_, _
 
 EXIT_REFUSED, EXIT_USAGE, EXIT_STORE = 1, 2, 3
+T = TypeVar("T")
 # Records, not interface text: the demo store holds them in Arabic whatever --lang says.
 DEMO_BRANCH_NAME = "فرع خميس مشيط"
 DEMO_ADMIN_NAME = "مدير النظام"
@@ -35,6 +36,15 @@ def _print_json(data: Any) -> None:
 
 def _context(args: argparse.Namespace, *, create: bool = False) -> AppContext:
     return open_context(args.data_dir, create=create)
+
+
+def with_store(args: argparse.Namespace, work: Callable[[AppContext], T]) -> T:
+    """Run one use case on the store named by ``--data-dir``, closing it whatever happens."""
+    ctx = _context(args)
+    try:
+        return work(ctx)
+    finally:
+        ctx.close()
 
 
 def _actor(ctx: AppContext, args: argparse.Namespace):
@@ -202,11 +212,7 @@ def cmd_beneficiaries_add(args: argparse.Namespace) -> int:
     from eskan_desk.services.beneficiaries import register_beneficiary
 
     data = _beneficiary_input(args)
-    ctx = _context(args)
-    try:
-        f = register_beneficiary(ctx, _actor(ctx, args), data)
-    finally:
-        ctx.close()
+    f = with_store(args, lambda ctx: register_beneficiary(ctx, _actor(ctx, args), data))
     if args.json:
         _print_json(f.to_json())
     else:
@@ -217,11 +223,7 @@ def cmd_beneficiaries_add(args: argparse.Namespace) -> int:
 def cmd_beneficiaries_show(args: argparse.Namespace) -> int:
     from eskan_desk.services.beneficiaries import get_beneficiary
 
-    ctx = _context(args)
-    try:
-        f = get_beneficiary(ctx, args.key)
-    finally:
-        ctx.close()
+    f = with_store(args, lambda ctx: get_beneficiary(ctx, args.key))
     if args.json:
         _print_json(f.to_json())
         return 0
@@ -234,11 +236,12 @@ def cmd_beneficiaries_show(args: argparse.Namespace) -> int:
 def cmd_beneficiaries_verify(args: argparse.Namespace) -> int:
     from eskan_desk.services.beneficiaries import get_beneficiary, verify_beneficiary_data
 
-    ctx = _context(args)
-    try:
-        f = verify_beneficiary_data(ctx, _actor(ctx, args), get_beneficiary(ctx, args.key).id)
-    finally:
-        ctx.close()
+    f = with_store(
+        args,
+        lambda ctx: verify_beneficiary_data(
+            ctx, _actor(ctx, args), get_beneficiary(ctx, args.key).id
+        ),
+    )
     if args.json:
         _print_json(f.to_json())
     else:
@@ -249,11 +252,7 @@ def cmd_beneficiaries_verify(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     from eskan_desk.services.search import search_beneficiaries
 
-    ctx = _context(args)
-    try:
-        results = search_beneficiaries(ctx, args.text, limit=args.limit)
-    finally:
-        ctx.close()
+    results = with_store(args, lambda ctx: search_beneficiaries(ctx, args.text, limit=args.limit))
     if args.json:
         _print_json([r.to_json() for r in results])
         return 0
@@ -284,11 +283,7 @@ def cmd_contacts_add(args: argparse.Namespace) -> int:
         letter_date=args.letter_date or "",
         social_platform=args.platform or "",
     )
-    ctx = _context(args)
-    try:
-        c = log_contact(ctx, _actor(ctx, args), data)
-    finally:
-        ctx.close()
+    c = with_store(args, lambda ctx: log_contact(ctx, _actor(ctx, args), data))
     if args.json:
         _print_json(c.to_json())
     else:
@@ -316,9 +311,9 @@ def _print_request(view: Any, args: argparse.Namespace) -> None:
 def cmd_requests_submit(args: argparse.Namespace) -> int:
     from eskan_desk.services.requests import submit_paper_request
 
-    ctx = _context(args)
-    try:
-        view = submit_paper_request(
+    view = with_store(
+        args,
+        lambda ctx: submit_paper_request(
             ctx,
             _actor(ctx, args),
             beneficiary_id=args.beneficiary,
@@ -327,9 +322,8 @@ def cmd_requests_submit(args: argparse.Namespace) -> int:
             amount=args.amount or "",
             description=args.description or "",
             submitted_at=args.submitted_at or "",
-        )
-    finally:
-        ctx.close()
+        ),
+    )
     if args.json:
         _print_json(view.to_json())
     else:
@@ -348,13 +342,12 @@ def cmd_requests_decide(args: argparse.Namespace) -> int:
     from eskan_desk.services.requests import record_decision
 
     outcome = "accepted" if args.accept else "rejected" if args.reject else "needs_info"
-    ctx = _context(args)
-    try:
-        view = record_decision(
+    view = with_store(
+        args,
+        lambda ctx: record_decision(
             ctx, _actor(ctx, args), args.request, outcome=outcome, reason=args.reason
-        )
-    finally:
-        ctx.close()
+        ),
+    )
     if args.json:
         _print_json(view.to_json())
     else:
@@ -365,11 +358,10 @@ def cmd_requests_decide(args: argparse.Namespace) -> int:
 def cmd_requests_move(args: argparse.Namespace) -> int:
     from eskan_desk.services.requests import move_request
 
-    ctx = _context(args)
-    try:
-        view = move_request(ctx, _actor(ctx, args), args.request, args.to, args.note or "")
-    finally:
-        ctx.close()
+    view = with_store(
+        args,
+        lambda ctx: move_request(ctx, _actor(ctx, args), args.request, args.to, args.note or ""),
+    )
     if args.json:
         _print_json(view.to_json())
     else:
@@ -380,18 +372,17 @@ def cmd_requests_move(args: argparse.Namespace) -> int:
 def cmd_requests_communicate(args: argparse.Namespace) -> int:
     from eskan_desk.services.requests import record_communication
 
-    ctx = _context(args)
-    try:
-        view = record_communication(
+    view = with_store(
+        args,
+        lambda ctx: record_communication(
             ctx,
             _actor(ctx, args),
             args.request,
             channel=args.channel,
             summary=args.summary or "",
             direction=args.direction,
-        )
-    finally:
-        ctx.close()
+        ),
+    )
     if args.json:
         _print_json(view.to_json())
     else:
@@ -407,9 +398,9 @@ def cmd_requests_document(args: argparse.Namespace) -> int:
     from eskan_desk.services.requests import set_document
 
     data = args.file.read_bytes() if args.file else None
-    ctx = _context(args)
-    try:
-        view = set_document(
+    view = with_store(
+        args,
+        lambda ctx: set_document(
             ctx,
             _actor(ctx, args),
             args.request,
@@ -417,9 +408,8 @@ def cmd_requests_document(args: argparse.Namespace) -> int:
             received=not args.missing,
             attachment=data,
             filename=args.file.name if args.file else "",
-        )
-    finally:
-        ctx.close()
+        ),
+    )
     _print_request(view, args)
     return 0
 
@@ -427,11 +417,7 @@ def cmd_requests_document(args: argparse.Namespace) -> int:
 def cmd_requests_show(args: argparse.Namespace) -> int:
     from eskan_desk.services.requests import get_request
 
-    ctx = _context(args)
-    try:
-        view = get_request(ctx, args.request)
-    finally:
-        ctx.close()
+    view = with_store(args, lambda ctx: get_request(ctx, args.request))
     _print_request(view, args)
     return 0
 
@@ -439,11 +425,10 @@ def cmd_requests_show(args: argparse.Namespace) -> int:
 def cmd_requests_list(args: argparse.Namespace) -> int:
     from eskan_desk.services.requests import list_requests
 
-    ctx = _context(args)
-    try:
-        rows = list_requests(ctx, status=args.status, overdue=args.overdue, limit=args.limit)
-    finally:
-        ctx.close()
+    rows = with_store(
+        args,
+        lambda ctx: list_requests(ctx, status=args.status, overdue=args.overdue, limit=args.limit),
+    )
     if args.json:
         _print_json([r.to_json() for r in rows])
         return 0
@@ -459,11 +444,7 @@ def cmd_requests_list(args: argparse.Namespace) -> int:
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     from eskan_desk.services.audit import verify_audit_chain
 
-    ctx = _context(args)
-    try:
-        report = verify_audit_chain(ctx)
-    finally:
-        ctx.close()
+    report = with_store(args, lambda ctx: verify_audit_chain(ctx))
     if args.json:
         _print_json(report)
     elif report["ok"]:

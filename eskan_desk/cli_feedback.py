@@ -24,7 +24,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from eskan_desk.cli import _actor, _context, _print_json
+from eskan_desk.cli import _actor, _context, _print_json, with_store
 from eskan_desk.domain.dates import RIYADH, parse_iso_datetime, riyadh_today, to_riyadh
 from eskan_desk.domain.enums import Channel
 from eskan_desk.domain.feedback import FeedbackKind, FeedbackStatus
@@ -64,9 +64,9 @@ def _print_item(view: Any, args: argparse.Namespace) -> None:
 def cmd_feedback_add(args: argparse.Namespace) -> int:
     from eskan_desk.services.feedback import record_feedback
 
-    ctx = _context(args)
-    try:
-        view = record_feedback(
+    view = with_store(
+        args,
+        lambda ctx: record_feedback(
             ctx,
             _actor(ctx, args),
             kind=args.kind,
@@ -75,9 +75,8 @@ def cmd_feedback_add(args: argparse.Namespace) -> int:
             beneficiary_id=args.beneficiary or "",
             assigned_to=args.assign or "",
             due_on=args.due or "",
-        )
-    finally:
-        ctx.close()
+        ),
+    )
     _print_item(view, args)
     return 0
 
@@ -85,11 +84,9 @@ def cmd_feedback_add(args: argparse.Namespace) -> int:
 def cmd_feedback_list(args: argparse.Namespace) -> int:
     from eskan_desk.services.feedback import list_feedback
 
-    ctx = _context(args)
-    try:
-        rows = list_feedback(ctx, status=args.status, overdue=args.overdue)
-    finally:
-        ctx.close()
+    rows = with_store(
+        args, lambda ctx: list_feedback(ctx, status=args.status, overdue=args.overdue)
+    )
     if args.json:
         _print_json([r.to_json() for r in rows])
         return 0
@@ -103,11 +100,9 @@ def cmd_feedback_list(args: argparse.Namespace) -> int:
 def cmd_feedback_answer(args: argparse.Namespace) -> int:
     from eskan_desk.services.feedback import answer_feedback
 
-    ctx = _context(args)
-    try:
-        view = answer_feedback(ctx, _actor(ctx, args), args.item, args.text)
-    finally:
-        ctx.close()
+    view = with_store(
+        args, lambda ctx: answer_feedback(ctx, _actor(ctx, args), args.item, args.text)
+    )
     _print_item(view, args)
     return 0
 
@@ -115,11 +110,7 @@ def cmd_feedback_answer(args: argparse.Namespace) -> int:
 def cmd_feedback_close(args: argparse.Namespace) -> int:
     from eskan_desk.services.feedback import close_feedback
 
-    ctx = _context(args)
-    try:
-        view = close_feedback(ctx, _actor(ctx, args), args.item)
-    finally:
-        ctx.close()
+    view = with_store(args, lambda ctx: close_feedback(ctx, _actor(ctx, args), args.item))
     _print_item(view, args)
     return 0
 
@@ -127,9 +118,9 @@ def cmd_feedback_close(args: argparse.Namespace) -> int:
 def cmd_surveys_add(args: argparse.Namespace) -> int:
     from eskan_desk.services.surveys import record_paper_survey
 
-    ctx = _context(args)
-    try:
-        view = record_paper_survey(
+    view = with_store(
+        args,
+        lambda ctx: record_paper_survey(
             ctx,
             _actor(ctx, args),
             courtesy=args.courtesy,
@@ -139,9 +130,8 @@ def cmd_surveys_add(args: argparse.Namespace) -> int:
             comment=args.comment or "",
             anonymous=args.anonymous,
             contact_id=args.contact,
-        )
-    finally:
-        ctx.close()
+        ),
+    )
     if args.json:
         _print_json(view.to_json())
     else:

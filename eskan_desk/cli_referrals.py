@@ -19,7 +19,7 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from eskan_desk.cli import _actor, _context, _print_json
+from eskan_desk.cli import _actor, _context, _print_json, with_store
 from eskan_desk.domain.dates import to_riyadh
 from eskan_desk.domain.referrals import ReferralReason, ReferralStatus
 from eskan_desk.i18n import _
@@ -57,9 +57,9 @@ def _print(view: Any, args: argparse.Namespace) -> None:
 def cmd_add(args: argparse.Namespace) -> int:
     from eskan_desk.services.referrals import refer_to_researcher
 
-    ctx = _context(args)
-    try:
-        view = refer_to_researcher(
+    view = with_store(
+        args,
+        lambda ctx: refer_to_researcher(
             ctx,
             _actor(ctx, args),
             beneficiary_id=args.beneficiary,
@@ -67,9 +67,8 @@ def cmd_add(args: argparse.Namespace) -> int:
             researcher_id=args.researcher,
             note=args.note or "",
             request_id=args.request,
-        )
-    finally:
-        ctx.close()
+        ),
+    )
     _print(view, args)
     return 0
 
@@ -77,11 +76,9 @@ def cmd_add(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     from eskan_desk.services.referrals import researcher_inbox
 
-    ctx = _context(args)
-    try:
-        rows = researcher_inbox(ctx, _actor(ctx, args), include_closed=args.all)
-    finally:
-        ctx.close()
+    rows = with_store(
+        args, lambda ctx: researcher_inbox(ctx, _actor(ctx, args), include_closed=args.all)
+    )
     if args.json:
         _print_json([r.to_json() for r in rows])
         return 0

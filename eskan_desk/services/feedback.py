@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, aliased
 from eskan_desk.app import AppContext
 from eskan_desk.domain.dates import parse_iso_datetime, riyadh_today, to_riyadh
 from eskan_desk.domain.enums import Channel
-from eskan_desk.domain.errors import NotFoundError, ValidationError
+from eskan_desk.domain.errors import ValidationError
 from eskan_desk.domain.feedback import (
     MAX_ANSWER,
     MAX_FEEDBACK_TEXT,
@@ -36,10 +36,9 @@ from eskan_desk.domain.permissions import Action, authorize
 from eskan_desk.domain.text import clean_text
 from eskan_desk.models import Beneficiary, Feedback, Staff
 from eskan_desk.services.dto import JsonMixin
-from eskan_desk.services.lookup import find_beneficiary
+from eskan_desk.services.lookup import find_beneficiary, find_by_id_or_prefix
 from eskan_desk.services.staff import Actor
 
-MIN_ID_PREFIX = 8  # the command line accepts the start of an id, if no other item shares it
 LIST_LIMIT = 500
 
 
@@ -136,16 +135,9 @@ def load_feedback(session: Session, key: str) -> Feedback:
     Raises:
         NotFoundError: No such item, or the start of the id fits more than one.
     """
-    key = (key or "").strip().lower()
-    row = session.get(Feedback, key) if key else None
-    if row is None and len(key) >= MIN_ID_PREFIX:
-        found = session.scalars(
-            select(Feedback).where(Feedback.id.startswith(key, autoescape=True)).limit(2)
-        ).all()
-        row = found[0] if len(found) == 1 else None
-    if row is None or row.deleted_at is not None:
-        raise NotFoundError(N_("No suggestion or complaint with ID {key}"), {"key": key})
-    return row
+    return find_by_id_or_prefix(
+        session, Feedback, key, N_("No suggestion or complaint with ID {key}")
+    )
 
 
 def get_feedback(ctx: AppContext, key: str) -> FeedbackView:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
@@ -9,6 +11,8 @@ from eskan_desk.domain.digits import to_latin_digits
 from eskan_desk.domain.errors import NotFoundError
 from eskan_desk.domain.markers import N_
 from eskan_desk.models import Beneficiary
+
+T = TypeVar("T", bound=Any)
 
 
 def find_beneficiary(session: Session, key: str) -> Beneficiary:
@@ -35,3 +39,26 @@ def find_beneficiary(session: Session, key: str) -> Beneficiary:
     if ben is None:
         raise NotFoundError(N_("No beneficiary with ID or file number {key}"), {"key": key})
     return ben
+
+
+MIN_ID_PREFIX = 8
+
+
+def find_by_id_or_prefix(session: Session, model: type[T], key: str, not_found: str) -> T:
+    """A live row by id, or by the start of its id (at least 8 characters, unambiguous), so a
+    person can type the first characters of an id they read off a screen.
+
+    Raises:
+        NotFoundError: no such row, or the start of the id fits more than one
+            (``not_found`` is the catalog message, with ``{key}``).
+    """
+    key = (key or "").strip().lower()
+    row = session.get(model, key) if key else None
+    if row is None and len(key) >= MIN_ID_PREFIX:
+        found = session.scalars(
+            select(model).where(model.id.startswith(key, autoescape=True)).limit(2)
+        ).all()
+        row = found[0] if len(found) == 1 else None
+    if row is None or row.deleted_at is not None:
+        raise NotFoundError(not_found, {"key": key})
+    return row

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, aliased
 
 from eskan_desk.app import AppContext
 from eskan_desk.domain.enums import Role
-from eskan_desk.domain.errors import NotFoundError, ValidationError
+from eskan_desk.domain.errors import ValidationError
 from eskan_desk.domain.markers import N_
 from eskan_desk.domain.permissions import Action, authorize
 from eskan_desk.domain.referrals import (
@@ -33,10 +33,10 @@ from eskan_desk.domain.referrals import (
 from eskan_desk.domain.text import clean_text
 from eskan_desk.models import Beneficiary, Referral, Staff, SupportRequest
 from eskan_desk.services.dto import JsonMixin
+from eskan_desk.services.lookup import find_by_id_or_prefix
 from eskan_desk.services.request_core import find_beneficiary, load_request
 from eskan_desk.services.staff import Actor
 
-MIN_ID_PREFIX = 8  # the command line accepts the start of an id, if no other referral shares it
 INBOX_LIMIT = 500
 
 
@@ -139,16 +139,7 @@ def load_referral(session: Session, key: str) -> Referral:
     Raises:
         NotFoundError: No such referral, or the start of the id fits more than one.
     """
-    key = (key or "").strip().lower()
-    row = session.get(Referral, key) if key else None
-    if row is None and len(key) >= MIN_ID_PREFIX:
-        found = session.scalars(
-            select(Referral).where(Referral.id.startswith(key, autoescape=True)).limit(2)
-        ).all()
-        row = found[0] if len(found) == 1 else None
-    if row is None or row.deleted_at is not None:
-        raise NotFoundError(N_("No referral with ID {key}"), {"key": key})
-    return row
+    return find_by_id_or_prefix(session, Referral, key, N_("No referral with ID {key}"))
 
 
 def get_referral(ctx: AppContext, key: str) -> ReferralView:
