@@ -676,8 +676,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_print(sub, add, _context)
     from eskan_desk.cli_summary import register as register_summary
+    from eskan_desk.cli_sync import register_sync
 
     register_summary(sub, add, _context)
+    register_sync(sub, add, _context)
     return p
 
 

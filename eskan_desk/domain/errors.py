@@ -126,3 +126,22 @@ class PermissionDeniedError(EskanError):
 
 class StoreError(EskanError):
     """The data store cannot be opened or written (missing, locked, full, corrupt)."""
+
+
+class SyncError(EskanError):
+    """Sync with HQ failed. ``code`` is stable (``unreachable``, ``signature``, ``gap``…);
+    ``retry`` says whether trying again later may succeed (HQ down, link dropped)."""
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        retry: bool = False,
+        status: int | None = None,
+    ) -> None:
+        super().__init__(message, params)
+        self.code = code
+        self.retry = retry
+        self.status = status

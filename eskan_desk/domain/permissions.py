@@ -36,6 +36,9 @@ class Action(LabeledEnum):
     ANSWER_FEEDBACK = "answer_feedback"
     SET_KIOSK_PIN = "set_kiosk_pin"
     VIEW_SUMMARY = "view_summary"
+    SYNC = "sync"
+    RESOLVE_CONFLICTS = "resolve_conflicts"
+    ENROLL_DEVICE = "enroll_device"
 
     @property
     def label(self) -> str:
@@ -67,6 +70,9 @@ ACTION_LABELS: dict[Action, str] = {
     Action.ANSWER_FEEDBACK: N_("answer suggestions and complaints assigned to others"),
     Action.SET_KIOSK_PIN: N_("set the survey kiosk PIN"),
     Action.VIEW_SUMMARY: N_("see the weekly summary"),
+    Action.SYNC: N_("sync with HQ"),
+    Action.RESOLVE_CONFLICTS: N_("resolve sync conflicts and duplicate alerts"),
+    Action.ENROLL_DEVICE: N_("enroll this PC with HQ"),
 }
 
 _EVERYONE = frozenset(Role)
@@ -107,6 +113,10 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.ANSWER_FEEDBACK: frozenset({Role.SUPERVISOR, Role.ADMIN}),
     Action.SET_KIOSK_PIN: _ADMIN_ONLY,
     Action.VIEW_SUMMARY: frozenset({Role.SUPERVISOR, Role.ADMIN}),
+    # Anyone may send the day's work to HQ; enrollment binds the PC to HQ: administrators only.
+    Action.SYNC: _EVERYONE,
+    Action.RESOLVE_CONFLICTS: frozenset({Role.SUPERVISOR, Role.ADMIN}),
+    Action.ENROLL_DEVICE: _ADMIN_ONLY,
 }
 
 

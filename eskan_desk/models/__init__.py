@@ -23,6 +23,7 @@ from eskan_desk.models.requests import (
     RequestEvent,
     SupportRequest,
 )
+from eskan_desk.models.sync import DuplicateAlert, SyncConflict
 
 __all__ = [
     "Attachment",
@@ -36,6 +37,7 @@ __all__ = [
     "Declaration",
     "DocumentRequirement",
     "Draft",
+    "DuplicateAlert",
     "Feedback",
     "HouseholdMember",
     "IncomeSource",
@@ -48,5 +50,6 @@ __all__ = [
     "Staff",
     "SupportRequest",
     "SurveyOffer",
+    "SyncConflict",
     "SyncState",
 ]

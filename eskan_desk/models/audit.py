@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import BigInteger, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from eskan_desk.models.base import ID, Base
@@ -33,7 +33,16 @@ class OutboxChange(Base):
     """One change waiting to travel to HQ, written in the same transaction as the change itself."""
 
     __tablename__ = "sync_outbox"
-    __table_args__ = (Index("ix_sync_outbox_pending", "batch_seq", "seq"),)
+    __table_args__ = (
+        Index("ix_sync_outbox_pending", "batch_seq", "seq"),
+        # "Has this row a change HQ has not acknowledged?" when a pulled row arrives.
+        Index(
+            "ix_sync_outbox_entity_pending",
+            "entity_id",
+            sqlite_where=text("acked_at IS NULL"),
+            postgresql_where=text("acked_at IS NULL"),
+        ),
+    )
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     change_id: Mapped[str] = mapped_column(ID, unique=True)

@@ -31,10 +31,13 @@ class Branch(Synced, Base):
 
 class Staff(Synced, Base):
     __tablename__ = "staff"
+    # Usernames are unique within a branch: every branch has its own "admin", and HQ (and an HQ
+    # device, which sees every branch) holds them all side by side.
+    __table_args__ = (UniqueConstraint("branch_id", "username"),)
     # Lockout bookkeeping belongs to this device; it never travels in a sync payload.
     __local_columns__ = ("failed_attempts", "locked_until")
 
-    username: Mapped[str] = mapped_column(String(40), unique=True)
+    username: Mapped[str] = mapped_column(String(40))
     full_name: Mapped[str] = mapped_column(String(160))
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str] = mapped_column(String(200))

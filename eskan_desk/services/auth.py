@@ -26,6 +26,7 @@ from eskan_desk.models import Branch, Staff
 from eskan_desk.services.staff import (
     Actor,
     hash_password,
+    this_branch_staff,
     validate_password,
     validate_username,
     verify_password,
@@ -71,7 +72,7 @@ def sign_in(ctx: AppContext, username: str, password: str) -> Actor:
             Riyadh time the lock ends, for an account locked after too many failures.
     """
     name = (username or "").strip().lower()
-    return _attempt(ctx, Staff.username == name, password)
+    return _attempt(ctx, (Staff.username == name) & this_branch_staff(), password)
 
 
 def confirm_password(ctx: AppContext, actor: Actor, password: str) -> None:
@@ -103,7 +104,9 @@ def add_staff(
     password_hash = hash_password(password)  # ~0.2 s: outside the write transaction
     rec = ctx.recorder
     with ctx.store.write() as session:
-        taken = session.execute(select(Staff.id).where(Staff.username == name)).first()
+        taken = session.execute(
+            select(Staff.id).where(Staff.username == name, this_branch_staff())
+        ).first()
         if taken is not None:
             raise ConflictError("username", N_("this username is already taken"))
         staff = Staff(

@@ -255,7 +255,8 @@ def generate_demo(
         raise ValidationError("contacts", N_("must be between 0 and {max}"), {"max": MAX_CONTACTS})
     started = time.perf_counter()
     rng = random.Random(seed)
-    ids = _DemoIds(rng)
+    # Ids differ per branch for the same seed: two demo branches syncing to one HQ never share one.
+    ids = _DemoIds(random.Random(f"{seed}:{actor.branch_id}"))
     now = ctx.now()
     raw = ctx.store.engine.raw_connection()
     try:

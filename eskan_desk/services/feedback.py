@@ -37,7 +37,7 @@ from eskan_desk.domain.text import clean_text
 from eskan_desk.models import Beneficiary, Feedback, Staff
 from eskan_desk.services.dto import JsonMixin
 from eskan_desk.services.lookup import find_beneficiary, find_by_id_or_prefix
-from eskan_desk.services.staff import Actor
+from eskan_desk.services.staff import Actor, this_branch_staff
 
 LIST_LIMIT = 500
 
@@ -210,7 +210,7 @@ def _assignee_in(session: Session, key: str) -> str | None:
     staff_id = session.scalars(
         select(Staff.id)
         .where(
-            or_(Staff.id == key, Staff.username == key.lower()),
+            or_(Staff.id == key, (Staff.username == key.lower()) & this_branch_staff()),
             Staff.active.is_(True),
             Staff.deleted_at.is_(None),
         )

@@ -35,7 +35,7 @@ from eskan_desk.models import Beneficiary, Referral, Staff, SupportRequest
 from eskan_desk.services.dto import JsonMixin
 from eskan_desk.services.lookup import find_by_id_or_prefix
 from eskan_desk.services.request_core import find_beneficiary, load_request
-from eskan_desk.services.staff import Actor
+from eskan_desk.services.staff import Actor, this_branch_staff
 
 INBOX_LIMIT = 500
 
@@ -228,7 +228,10 @@ def _researcher_in(session: Session, key: str) -> Staff:
         raise ValidationError("researcher", N_("is required"))
     staff = session.scalars(
         select(Staff)
-        .where(or_(Staff.id == key, Staff.username == key.lower()), *_active_researcher())
+        .where(
+            or_(Staff.id == key, (Staff.username == key.lower()) & this_branch_staff()),
+            *_active_researcher(),
+        )
         .limit(1)
     ).first()
     if staff is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -17,6 +18,16 @@ from eskan_desk.domain.text import clean_text
 from eskan_desk.models import Branch, Staff, SyncState
 
 BRANCH_KEY = "branch_id"
+
+
+def this_branch_staff() -> Any:
+    """A clause: staff of this store's branch (an HQ device also holds every branch's staff)."""
+    return (
+        Staff.branch_id
+        == select(SyncState.value).where(SyncState.key == BRANCH_KEY).scalar_subquery()
+    )
+
+
 MIN_PASSWORD = 8
 _BRANCH_CODE = re.compile(r"^[A-Z]{2,4}$")
 _USERNAME = re.compile(r"^[a-z][a-z0-9._-]{2,39}$")
@@ -162,7 +173,9 @@ def resolve_actor(ctx: AppContext, username: str | None = None) -> Actor:
     """
     branch = current_branch(ctx)
     with ctx.store.read() as session:
-        query = select(Staff).where(Staff.active.is_(True), Staff.deleted_at.is_(None))
+        query = select(Staff).where(
+            Staff.active.is_(True), Staff.deleted_at.is_(None), this_branch_staff()
+        )
         if username:
             query = query.where(Staff.username == username.strip().lower())
         else:

@@ -1,0 +1,265 @@
+"""``eskan-hq``: the headquarters server and its administration.
+
+The database is ``--database-url`` (or ``ESKAN_HQ_DATABASE_URL``); without one, a SQLite file in
+the user data folder, so ``eskan-hq serve`` just works for a trial. Production uses PostgreSQL:
+``--database-url postgresql+psycopg://user@host/dbname``.
+
+Exit codes: 0 success; 1 refused; 2 wrong usage; 3 the database cannot be used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from eskan_desk import __version__, i18n
+from eskan_desk.domain.errors import EskanError, SyncError
+from eskan_desk.i18n import _
+
+ENV_DATABASE_URL = "ESKAN_HQ_DATABASE_URL"
+
+
+def default_database_url() -> str:
+    env = os.environ.get(ENV_DATABASE_URL)
+    if env:
+        return env
+    folder = Path(platformdirs.user_data_dir("eskan-hq", appauthor=False))
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite+pysqlite:///{folder / 'hq.sqlite3'}"
+
+
+def _open(args: argparse.Namespace) -> Any:
+    from sqlalchemy.exc import OperationalError
+
+    from eskan_desk.domain.markers import N_
+    from eskan_desk.sync.hq import HQ
+
+    try:
+        return HQ.open(args.database_url)
+    except OperationalError as exc:
+        raise _DatabaseError(
+            N_("Cannot open the HQ database {url}: {reason}"),
+            {"url": _safe_url(args.database_url), "reason": str(exc.orig).strip().splitlines()[0]},
+        ) from exc
+
+
+class _DatabaseError(EskanError):
+    pass
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _refused(exc: Any) -> SyncError:
+    return SyncError(exc.code, exc.message, exc.params, status=exc.status)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from eskan_desk.sync.server import ENV_DATABASE_URL as SERVER_ENV
+    from eskan_desk.sync.server import configure_logging
+
+    _open(args).dispose()  # create the schema once, before any worker starts
+    os.environ[SERVER_ENV] = args.database_url
+    configure_logging()
+    print(
+        _("HQ serving at http://{host}:{port} ({workers} workers), database {url}").format(
+            host=args.host, port=args.port, workers=args.workers, url=_safe_url(args.database_url)
+        ),
+        file=sys.stderr,
+        flush=True,
+    )
+    uvicorn.run(
+        "eskan_desk.sync.server:app_from_env",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level="warning",
+        access_log=False,
+        timeout_graceful_shutdown=10,
+        ssl_certfile=args.ssl_certfile,
+        ssl_keyfile=args.ssl_keyfile,
+    )
+    return 0
+
+
+def cmd_enroll(args: argparse.Namespace) -> int:
+    from eskan_desk.sync.hq import HQError
+
+    hq = _open(args)
+    try:
+        code = hq.issue_code(args.branch)
+    except HQError as exc:
+        raise _refused(exc) from exc
+    finally:
+        hq.dispose()
+    if args.json:
+        print(json.dumps({"branch": args.branch.upper(), "code": code}))
+    else:
+        print(code)
+        print(
+            _("One-time code for branch {branch}; valid for 7 days.").format(
+                branch=args.branch.upper()
+            ),
+            file=sys.stderr,
+        )
+    return 0
+
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    from eskan_desk.sync.hq import HQError
+
+    hq = _open(args)
+    try:
+        hq.revoke(args.device)
+    except HQError as exc:
+        raise _refused(exc) from exc
+    finally:
+        hq.dispose()
+    print(
+        _("Device {device} is revoked; its batches are refused from now on.").format(
+            device=args.device
+        )
+    )
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    import io
+
+    from eskan_desk.services.files import write_atomically
+    from eskan_desk.sync.hq import HQError
+
+    hq = _open(args)
+    out = io.BytesIO()
+    try:
+        with open(args.file, "rb") as fh:
+            report = hq.import_file(fh, out)
+    except OSError as exc:
+        from eskan_desk.domain.markers import N_
+
+        raise SyncError(
+            "file",
+            N_("Cannot write or read the file {path}: {reason}"),
+            {"path": args.file, "reason": exc.strerror or type(exc).__name__},
+        ) from exc
+    except HQError as exc:
+        raise _refused(exc) from exc
+    finally:
+        hq.dispose()
+    write_atomically(Path(args.out), out.getvalue())
+    if args.json:
+        print(json.dumps({**report, "out": str(args.out)}, ensure_ascii=False, default=str))
+    else:
+        print(
+            _("Applied {acked} of {batches} batches; {rows} rows for the branch in {path}.").format(
+                acked=report["acked"],
+                batches=report["batches"],
+                rows=report["pulled"],
+                path=args.out,
+            )
+        )
+        if report["error"]:
+            print(report["error"].get("message", ""), file=sys.stderr)
+    return 0 if not report["error"] else 1
+
+
+def cmd_branches(args: argparse.Namespace) -> int:
+    hq = _open(args)
+    try:
+        data = hq.branches()
+    finally:
+        hq.dispose()
+    if args.json:
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    for b in data:
+        rec = b["records"]
+        print(
+            _(
+                "{code} {name}: {devices} devices, last sync {when}, {bens} families, "
+                "{contacts} contacts, {requests} requests"
+            ).format(
+                code=b["code"],
+                name=b["name"],
+                devices=len(b["devices"]),
+                when=b["last_sync"] or "-",
+                bens=rec["beneficiaries"],
+                contacts=rec["contacts"],
+                requests=rec["support_requests"],
+            )
+        )
+    if not data:
+        print(_("No branch is enrolled yet."))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--database-url",
+        default=argparse.SUPPRESS,
+        help="SQLAlchemy URL of the HQ database (default: ESKAN_HQ_DATABASE_URL or a SQLite file)",
+    )
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
+    common.add_argument("--lang", choices=i18n.LANGUAGES, default=argparse.SUPPRESS)
+    p = argparse.ArgumentParser(
+        prog="eskan-hq", parents=[common], description="Eskan Desk headquarters"
+    )
+    p.add_argument("--version", action="version", version=f"eskan-hq {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, fn: Any, help_: str) -> argparse.ArgumentParser:
+        sp = sub.add_parser(name, parents=[common], help=help_, description=help_)
+        sp.set_defaults(func=fn)
+        return sp
+
+    sp = add("serve", cmd_serve, "serve the sync API (FastAPI under uvicorn)")
+    sp.add_argument("--host", default="127.0.0.1")
+    sp.add_argument("--port", type=int, default=8765)
+    sp.add_argument("--workers", type=int, default=1)
+    sp.add_argument("--ssl-certfile", help="certificate for HTTPS (PEM)")
+    sp.add_argument("--ssl-keyfile", help="private key for HTTPS (PEM)")
+    sp = add("enroll", cmd_enroll, "print a one-time enrollment code for a branch")
+    sp.add_argument("--branch", required=True, help="branch code, e.g. KMS (HQ for the committee)")
+    sp = add("revoke", cmd_revoke, "refuse a device's batches from now on")
+    sp.add_argument("device", help="device id (see 'eskan-hq branches')")
+    sp = add("import", cmd_import, "apply a batch file brought on USB; write the answer file")
+    sp.add_argument("file")
+    sp.add_argument("--out", required=True, help="the answer file to take back to the branch")
+    add("branches", cmd_branches, "per branch: devices, last batch, last sync, record counts")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    args.database_url = getattr(args, "database_url", None) or default_database_url()
+    args.json = getattr(args, "json", False)
+    i18n.set_language(getattr(args, "lang", None) or os.environ.get("ESKAN_LANG") or "ar")
+    try:
+        return args.func(args)
+    except _DatabaseError as err:
+        print(i18n.render_error(err), file=sys.stderr)
+        return 3
+    except EskanError as err:
+        print(i18n.render_error(err), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,911 @@
+"""Headquarters: enrollment, applying batches exactly once, merging, and the pull feed.
+
+Everything here runs in one database transaction per call and keeps no state in the process, so
+any number of server workers may share one database: exactly-once rests on the primary key of
+``hq_batches`` and the unique change id of ``hq_changes``, not on memory. On PostgreSQL, batch
+applications take one transaction-level advisory lock first, which keeps the feed's sequence in
+commit order (a puller never skips a row committed late) and rules out deadlocks between
+batches of different branches touching the same rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import secrets
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
+
+from sqlalchemy import Connection, Engine, func, insert, select, text, update
+from sqlalchemy.exc import IntegrityError
+
+from eskan_desk.domain.hlc import HybridClock
+from eskan_desk.domain.ids import uuid7
+from eskan_desk.domain.markers import N_
+from eskan_desk.models import Base, DuplicateAlert, SyncConflict, migrate
+from eskan_desk.models.engine import make_engine
+from eskan_desk.sync import protocol, rows
+from eskan_desk.sync.hq_models import (
+    BatchRecord,
+    ChangeRecord,
+    Device,
+    Enrollment,
+    HQBase,
+    RowVersion,
+)
+from eskan_desk.sync.protocol import Batch, BatchError, canonical, content_hash
+
+log = logging.getLogger("eskan.hq")
+
+HQ_BRANCH_CODE = "HQ"
+HQ_WRITER = "hq"  # device id of rows HQ itself writes (merges, conflicts, alerts)
+ENROLL_TTL = dt.timedelta(days=7)
+PULL_LIMIT = 1000
+APPLY_LOCK = 720_531  # pg_advisory_xact_lock key of batch application
+CHUNK = 500
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over a phone
+
+
+class HQError(Exception):
+    """A refusal with an HTTP status, a stable code and a translatable message."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        params: dict[str, Any] | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(message.format(**(params or {})))
+        self.status = status
+        self.code = code
+        self.message = message
+        self.params = params or {}
+        self.extra = extra
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "error": self.code,
+            "message": str(self),
+            "message_id": self.message,  # the catalog's source text: the branch translates it
+            "params": self.params,
+            **self.extra,
+        }
+
+
+def _batch_error(exc: BatchError) -> HQError:
+    status = 401 if exc.code == "signature" else 400
+    return HQError(status, exc.code, exc.message, exc.params)
+
+
+def normalize_code(code: str) -> str:
+    return "".join(ch for ch in (code or "").upper() if ch.isalnum())
+
+
+def _code_hash(code: str) -> str:
+    return hashlib.sha256(normalize_code(code).encode()).hexdigest()
+
+
+@dataclass
+class _Outcome:
+    applied: int = 0
+    skipped: int = 0
+    conflicts: int = 0
+    feed: list[dict[str, Any]] = field(default_factory=list)
+    versions: list[dict[str, Any]] = field(default_factory=list)
+    new_beneficiaries: list[dict[str, Any]] = field(default_factory=list)
+
+
+class HQ:
+    """The HQ database and what can be done to it."""
+
+    def __init__(self, engine: Engine, *, now: Callable[[], dt.datetime] | None = None) -> None:
+        self.engine = engine
+        self.now = now or (lambda: dt.datetime.now(dt.UTC))
+        self.clock = HybridClock()
+        self.is_pg = engine.dialect.name == "postgresql"
+        self._writer = (
+            engine.execution_options(sqlite_begin="BEGIN IMMEDIATE")
+            if engine.dialect.name == "sqlite"
+            else engine
+        )
+
+    @classmethod
+    def open(cls, url: str, *, create: bool = True, **kwargs: Any) -> HQ:
+        engine = make_engine(url, **kwargs)
+        hq = cls(engine)
+        if create:
+            hq.create_schema()
+        return hq
+
+    def create_schema(self) -> None:
+        """Create every branch table and HQ's bookkeeping (idempotent)."""
+        with self._writer.begin() as conn:
+            if self.is_pg:
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": APPLY_LOCK})
+            Base.metadata.create_all(conn)
+            HQBase.metadata.create_all(conn)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    @property
+    def schema(self) -> str:
+        return migrate.head_revision()
+
+    # -- enrollment ------------------------------------------------------------------------
+
+    def issue_code(self, branch_code: str) -> str:
+        branch_code = (branch_code or "").strip().upper()
+        if not branch_code.isalnum() or not 2 <= len(branch_code) <= 8:
+            raise HQError(400, "branch", N_("The branch code must be 2 to 8 letters or digits."))
+        raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+        code = "-".join(raw[i : i + 4] for i in range(0, 12, 4))
+        now = self.now()
+        with self._writer.begin() as conn:
+            conn.execute(
+                insert(Enrollment).values(
+                    code_hash=_code_hash(code),
+                    branch_code=branch_code,
+                    created_at=now,
+                    expires_at=now + ENROLL_TTL,
+                )
+            )
+        return code
+
+    def enroll(self, code: str, branch: dict[str, Any], device_name: str) -> dict[str, Any]:
+        """Exchange a one-time code for a device id and key.
+
+        Raises:
+            HQError: the code is unknown, used, expired or for another branch, or the branch
+                code is held by another store.
+        """
+        now = self.now()
+        with self._writer.begin() as conn:
+            enrollment = conn.execute(
+                select(Enrollment).where(Enrollment.code_hash == _code_hash(code))
+            ).first()
+            if enrollment is None:
+                raise HQError(403, "enroll_code", N_("This enrollment code is not known at HQ."))
+            if enrollment.used_at is not None:
+                raise HQError(403, "enroll_code", N_("This enrollment code was already used."))
+            if enrollment.expires_at < now:
+                raise HQError(403, "enroll_code", N_("This enrollment code has expired."))
+            code_branch = str(branch.get("code", "")).upper()
+            if enrollment.branch_code != code_branch:
+                raise HQError(
+                    403,
+                    "enroll_branch",
+                    N_("This code is for branch {expected}, and this store is branch {actual}."),
+                    {"expected": enrollment.branch_code, "actual": code_branch},
+                )
+            held = conn.execute(
+                select(Device.branch_id).where(
+                    Device.branch_code == code_branch,
+                    Device.branch_id != branch["id"],
+                    Device.revoked_at.is_(None),
+                )
+            ).first()
+            if held is not None:
+                raise HQError(
+                    409,
+                    "branch_held",
+                    N_(
+                        "Branch {code} is already enrolled from another store. Restore that "
+                        "store's backup on this PC, or revoke the other device first."
+                    ),
+                    {"code": code_branch},
+                )
+            device_id = uuid7()
+            key = protocol.new_key()
+            conn.execute(
+                insert(Device).values(
+                    id=device_id,
+                    branch_id=branch["id"],
+                    branch_code=code_branch,
+                    branch_name=str(branch.get("name", ""))[:120],
+                    is_hq=code_branch == HQ_BRANCH_CODE,
+                    name=(device_name or "device")[:80],
+                    key=key,
+                    enrolled_at=now,
+                    last_seq=0,
+                    last_pull_cursor=0,
+                )
+            )
+            conn.execute(
+                update(Enrollment)
+                .where(Enrollment.code_hash == enrollment.code_hash)
+                .values(used_at=now, device_id=device_id)
+            )
+        log.info("enrolled", extra={"device": device_id, "branch": code_branch})
+        return {
+            "device_id": device_id,
+            "key": key,
+            "branch_id": branch["id"],
+            "schema": self.schema,
+        }
+
+    def revoke(self, device_id: str) -> None:
+        with self._writer.begin() as conn:
+            done = conn.execute(
+                update(Device)
+                .where(Device.id == device_id, Device.revoked_at.is_(None))
+                .values(revoked_at=self.now())
+            ).rowcount
+        if not done:
+            raise HQError(404, "device", N_("No enrolled device {device}."), {"device": device_id})
+
+    def device(self, conn: Connection, device_id: str) -> Any:
+        dev = conn.execute(select(Device).where(Device.id == device_id)).first()
+        if dev is None:
+            raise HQError(401, "unknown_device", N_("This device is not enrolled at HQ."))
+        if dev.revoked_at is not None:
+            raise HQError(403, "revoked", N_("This device was revoked at HQ; enroll it again."))
+        return dev
+
+    def device_key(self, device_id: str) -> str:
+        with self.engine.connect() as conn:
+            return self.device(conn, device_id).key
+
+    # -- push --------------------------------------------------------------------------------
+
+    def receive(self, data: bytes) -> dict[str, Any]:
+        """Apply one batch frame (HTTP body or a frame of a file) and return its acknowledgement.
+
+        Raises:
+            HQError: refused; nothing of the batch was applied.
+        """
+        try:
+            batch = protocol.parse_batch(data)
+        except BatchError as exc:
+            raise _batch_error(exc) from exc
+        return self.apply(batch)
+
+    def apply(self, batch: Batch) -> dict[str, Any]:
+        started = time.perf_counter()
+        try:
+            ack = self._apply(batch)
+        except IntegrityError:
+            # Another worker applied the same (device, seq) between our check and our insert:
+            # the primary key refused the second copy; answer as a replay.
+            with self.engine.connect() as conn:
+                stored = conn.execute(
+                    select(BatchRecord).where(
+                        BatchRecord.device_id == batch.device_id, BatchRecord.seq == batch.seq
+                    )
+                ).first()
+            if stored is None or stored.body_sha256 != batch.sha256:
+                raise
+            ack = json.loads(stored.ack)
+        log.info(
+            "batch",
+            extra={
+                "device": batch.device_id,
+                "seq": batch.seq,
+                "changes": batch.header.get("count"),
+                "status": ack.get("status"),
+                "ms": round((time.perf_counter() - started) * 1000, 1),
+            },
+        )
+        return ack
+
+    def _apply(self, batch: Batch) -> dict[str, Any]:
+        with self._writer.begin() as conn:
+            dev = self.device(conn, batch.device_id)
+            try:
+                protocol.check_signature(batch, dev.key)
+            except BatchError as exc:
+                raise _batch_error(exc) from exc
+            if _rev(batch.header.get("schema")) > _rev(self.schema):
+                raise HQError(
+                    426,
+                    "schema_newer",
+                    N_(
+                        "This branch runs a newer version (schema {theirs}) than HQ (schema "
+                        "{ours}). Upgrade Eskan Desk at HQ, then sync again."
+                    ),
+                    {"theirs": batch.header.get("schema"), "ours": self.schema},
+                )
+            if self.is_pg:
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": APPLY_LOCK})
+                dev = conn.execute(
+                    select(Device).where(Device.id == dev.id).with_for_update()
+                ).first()
+            stored = conn.execute(
+                select(BatchRecord).where(
+                    BatchRecord.device_id == dev.id, BatchRecord.seq == batch.seq
+                )
+            ).first()
+            if stored is not None:
+                if stored.body_sha256 == batch.sha256:
+                    return json.loads(stored.ack)
+                raise HQError(
+                    409,
+                    "seq_reused",
+                    N_("Batch {seq} was already received with other content."),
+                    {"seq": batch.seq},
+                    expected_seq=dev.last_seq + 1,
+                )
+            if batch.seq != dev.last_seq + 1:
+                raise HQError(
+                    409,
+                    "gap",
+                    N_("HQ expected batch {expected} and received batch {seq}."),
+                    {"expected": dev.last_seq + 1, "seq": batch.seq},
+                    expected_seq=dev.last_seq + 1,
+                )
+            try:
+                changes = batch.changes()
+            except BatchError as exc:
+                raise _batch_error(exc) from exc
+            outcome = self._apply_changes(conn, dev, changes)
+            now = self.now()
+            ack = {
+                "device_id": dev.id,
+                "seq": batch.seq,
+                "status": "applied",
+                "applied": outcome.applied,
+                "skipped": outcome.skipped,
+                "conflicts": outcome.conflicts,
+                "received_at": rows.json_value(now),
+            }
+            conn.execute(
+                insert(BatchRecord).values(
+                    device_id=dev.id,
+                    seq=batch.seq,
+                    body_sha256=batch.sha256,
+                    received_at=now,
+                    changes=len(changes),
+                    ack=canonical(ack).decode(),
+                )
+            )
+            conn.execute(
+                update(Device)
+                .where(Device.id == dev.id)
+                .values(last_seq=batch.seq, last_batch_at=now)
+            )
+            return ack
+
+    def _apply_changes(self, conn: Connection, dev: Any, changes: list[list[Any]]) -> _Outcome:
+        tables = rows.synced_tables()
+        for change in changes:
+            entity, row = change[1], change[5]
+            if entity not in tables or not isinstance(row.get("id"), str):
+                raise HQError(
+                    400,
+                    "corrupt",
+                    N_("The batch holds a change of an unknown kind {kind}."),
+                    {"kind": str(entity)},
+                )
+            if not dev.is_hq and row.get("branch_id") != dev.branch_id:
+                raise HQError(
+                    403,
+                    "foreign_branch",
+                    N_("A branch device may write only its own branch's records ({kind} {id})."),
+                    {"kind": entity, "id": row.get("id")},
+                )
+        ledger = self._ledger(conn, [c[0] for c in changes])
+        existing = self._existing(conn, changes)
+        out = _Outcome()
+        run: list[dict[str, Any]] = []
+        run_entity = ""
+
+        def flush() -> None:
+            if run:
+                conn.execute(insert(tables[run_entity]), run)
+                run.clear()
+
+        for change in changes:
+            change_id, entity, _op, version, base_version, row = change
+            digest = content_hash(change)
+            seen = ledger.get(change_id)
+            if seen is not None:
+                if seen != digest:
+                    flush()
+                    self._conflict_same_id(conn, dev, change, out)
+                else:
+                    out.skipped += 1
+                continue
+            ledger[change_id] = digest
+            feed = {
+                "change_id": change_id,
+                "device_id": dev.id,
+                "entity": entity,
+                "entity_id": row["id"],
+                "audience": rows.audience(entity, row),
+                "content_hash": digest,
+            }
+            current = existing.get(row["id"])
+            if current is None:
+                if entity != run_entity:
+                    flush()
+                    run_entity = entity
+                run.append(rows.decode(entity, row))
+                existing[row["id"]] = (entity, row["branch_id"], version)
+                if entity not in rows.APPEND_ONLY:
+                    out.versions.append(_version(row))
+                if entity == "beneficiaries":
+                    out.new_beneficiaries.append(row)
+                out.applied += 1
+                out.feed.append(feed)
+                continue
+            flush()
+            cur_entity, cur_branch, _cur_version = current
+            if cur_entity != entity or (not dev.is_hq and cur_branch != dev.branch_id):
+                raise HQError(
+                    403,
+                    "foreign_branch",
+                    N_("A branch device may write only its own branch's records ({kind} {id})."),
+                    {"kind": entity, "id": row["id"]},
+                )
+            merged = self._merge(conn, dev, entity, version, base_version, row, out)
+            if merged is None:
+                out.skipped += 1
+                out.feed.append(feed)  # in the ledger, so a replay is known; nothing to send
+                continue
+            existing[row["id"]] = (entity, cur_branch, merged["version"])
+            out.applied += 1
+            if merged is not row:
+                feed["device_id"] = HQ_WRITER  # the sender must see what the merge made
+            out.feed.append(feed)
+        flush()
+        if out.versions:
+            conn.execute(insert(RowVersion), out.versions)
+        if out.new_beneficiaries:
+            self._duplicate_alerts(conn, out)
+        if out.feed:
+            conn.execute(insert(ChangeRecord), out.feed)
+        return out
+
+    def _ledger(self, conn: Connection, change_ids: list[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for i in range(0, len(change_ids), CHUNK):
+            chunk = change_ids[i : i + CHUNK]
+            for cid, digest in conn.execute(
+                select(ChangeRecord.change_id, ChangeRecord.content_hash).where(
+                    ChangeRecord.change_id.in_(chunk)
+                )
+            ):
+                found[cid] = digest
+        return found
+
+    def _existing(
+        self, conn: Connection, changes: Iterable[list[Any]]
+    ) -> dict[str, tuple[str, str, int]]:
+        by_entity: dict[str, list[str]] = {}
+        for change in changes:
+            by_entity.setdefault(change[1], []).append(change[5]["id"])
+        found: dict[str, tuple[str, str, int]] = {}
+        tables = rows.synced_tables()
+        for entity, ids in by_entity.items():
+            t = tables[entity]
+            for i in range(0, len(ids), CHUNK):
+                q = select(t.c.id, t.c.branch_id, t.c.version).where(t.c.id.in_(ids[i : i + CHUNK]))
+                for rid, branch_id, version in conn.execute(q):
+                    found[rid] = (entity, branch_id, version)
+        return found
+
+    def _merge(
+        self,
+        conn: Connection,
+        dev: Any,
+        entity: str,
+        version: int,
+        base_version: int | None,
+        incoming: dict[str, Any],
+        out: _Outcome,
+    ) -> dict[str, Any] | None:
+        """Merge an update into HQ's row; None when there is nothing to change."""
+        t = rows.synced_tables()[entity]
+        cur_row = conn.execute(select(t).where(t.c.id == incoming["id"])).first()
+        current = rows.encode(entity, dict(cur_row._mapping))
+        if entity in rows.APPEND_ONLY:
+            # Append-only kinds never conflict: the later version stands.
+            if version <= current["version"]:
+                return None
+            result = incoming
+        elif base_version == current["version"] or version == current["version"]:
+            if version <= current["version"]:
+                return None  # already here (delivered another way)
+            result = incoming  # written on top of what HQ has: a fast-forward
+        else:
+            result = self._field_merge(conn, dev, entity, base_version, incoming, current, out)
+        conn.execute(t.update().where(t.c.id == incoming["id"]).values(rows.decode(entity, result)))
+        if entity not in rows.APPEND_ONLY:
+            out.versions.append(_version(result))
+        return result
+
+    def _field_merge(
+        self,
+        conn: Connection,
+        dev: Any,
+        entity: str,
+        base_version: int | None,
+        incoming: dict[str, Any],
+        current: dict[str, Any],
+        out: _Outcome,
+    ) -> dict[str, Any]:
+        base = None
+        if base_version is not None:
+            payload = conn.execute(
+                select(RowVersion.payload).where(
+                    RowVersion.entity_id == incoming["id"], RowVersion.version == base_version
+                )
+            ).scalar_one_or_none()
+            base = json.loads(payload) if payload else None
+        norm = _normalizer(entity)
+        owned = rows.HQ_OWNED.get(entity, frozenset())
+        result = dict(current)
+        other_device = None
+        for key, value in incoming.items():
+            if key in rows.META or key == "id":
+                continue
+            cur_v = current.get(key)
+            if norm(key, value) == norm(key, cur_v):
+                continue
+            base_v = base.get(key) if base is not None else None
+            ours = base is None or norm(key, value) != norm(key, base_v)
+            theirs = base is None or norm(key, cur_v) != norm(key, base_v)
+            if ours and not theirs:
+                result[key] = value
+            elif theirs and not ours:
+                continue
+            elif key in owned:
+                if dev.is_hq:
+                    result[key] = value
+            else:
+                if other_device is None:
+                    other_device = self._last_writer(conn, incoming["id"])
+                self._record_conflict(
+                    conn, entity, current, key, base_v, cur_v, value, other_device, dev, out
+                )
+        self.clock.update(max(int(current["version"]), int(incoming["version"])))
+        result["version"] = self.clock.now()
+        result["updated_at"] = max(current["updated_at"], incoming["updated_at"])
+        result["updated_by"] = incoming.get("updated_by")
+        return result
+
+    def _last_writer(self, conn: Connection, entity_id: str) -> str:
+        device_id = conn.execute(
+            select(ChangeRecord.device_id)
+            .where(ChangeRecord.entity_id == entity_id)
+            .order_by(ChangeRecord.seq.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        return self._device_label(conn, device_id)
+
+    def _device_label(self, conn: Connection, device_id: str | None) -> str:
+        if device_id is None or device_id == HQ_WRITER:
+            return HQ_BRANCH_CODE
+        dev = conn.execute(select(Device).where(Device.id == device_id)).first()
+        return f"{dev.branch_code} · {dev.name}" if dev else device_id
+
+    def _record_conflict(
+        self,
+        conn: Connection,
+        entity: str,
+        current: dict[str, Any],
+        key: str,
+        base_v: Any,
+        kept: Any,
+        other: Any,
+        kept_device: str,
+        dev: Any,
+        out: _Outcome,
+    ) -> None:
+        now = self.now()
+        row = {
+            "id": uuid7(),
+            "branch_id": current["branch_id"],
+            "created_at": now,
+            "updated_at": now,
+            "created_by": None,
+            "updated_by": None,
+            "version": self.clock.now(),
+            "deleted_at": None,
+            "entity": entity,
+            "entity_id": current["id"],
+            "field": key,
+            "base_value": canonical(base_v).decode(),
+            "kept_value": canonical(kept).decode(),
+            "other_value": canonical(other).decode(),
+            "kept_device": kept_device,
+            "other_device": f"{dev.branch_code} · {dev.name}",
+            "status": "open",
+        }
+        conn.execute(insert(SyncConflict.__table__), [row])
+        out.versions.append(_version(rows.encode("sync_conflicts", row)))
+        out.feed.append(_hq_feed("sync_conflicts", row["id"], current["branch_id"]))
+        out.conflicts += 1
+
+    def _conflict_same_id(
+        self, conn: Connection, dev: Any, change: list[Any], out: _Outcome
+    ) -> None:
+        """The same change id came again with other content: keep both, overwrite nothing."""
+        entity, row = change[1], change[5]
+        t = rows.synced_tables()[entity]
+        cur = conn.execute(select(t).where(t.c.id == row["id"])).first()
+        current = rows.encode(entity, dict(cur._mapping)) if cur else dict(row)
+        self._record_conflict(
+            conn,
+            entity,
+            current,
+            "*",
+            None,
+            current,
+            row,
+            self._last_writer(conn, row["id"]),
+            dev,
+            out,
+        )
+
+    def _duplicate_alerts(self, conn: Connection, out: _Outcome) -> None:
+        """The same national ID at another branch: one alert to each of the two branches."""
+        ben = rows.synced_tables()["beneficiaries"]
+        branches = rows.synced_tables()["branches"]
+        names = {
+            r.id: (r.code, r.name)
+            for r in conn.execute(select(branches.c.id, branches.c.code, branches.c.name))
+        }
+        for dev_row in conn.execute(
+            select(Device.branch_id, Device.branch_code, Device.branch_name)
+        ):
+            names.setdefault(dev_row.branch_id, (dev_row.branch_code, dev_row.branch_name))
+        alerts: list[dict[str, Any]] = []
+        for new in out.new_beneficiaries:
+            others = conn.execute(
+                select(ben.c.id, ben.c.branch_id, ben.c.file_no).where(
+                    ben.c.national_id == new["national_id"],
+                    ben.c.branch_id != new["branch_id"],
+                    ben.c.deleted_at.is_(None),
+                )
+            ).all()
+            for other in others:
+                pair = (
+                    (new["id"], new["branch_id"], new["file_no"]),
+                    (other.id, other.branch_id, other.file_no),
+                )
+                for mine, theirs in (pair, pair[::-1]):
+                    code, name = names.get(theirs[1], ("?", "?"))
+                    alerts.append(self._alert(new["national_id"], mine, theirs, code, name))
+        if alerts:
+            conn.execute(insert(DuplicateAlert.__table__), alerts)
+            for a in alerts:
+                out.versions.append(_version(rows.encode("duplicate_alerts", a)))
+                out.feed.append(_hq_feed("duplicate_alerts", a["id"], a["branch_id"]))
+
+    def _alert(
+        self,
+        national_id: str,
+        mine: tuple[str, str, str],
+        theirs: tuple[str, str, str],
+        code: str,
+        name: str,
+    ) -> dict[str, Any]:
+        now = self.now()
+        return {
+            "id": uuid7(),
+            "branch_id": mine[1],
+            "created_at": now,
+            "updated_at": now,
+            "created_by": None,
+            "updated_by": None,
+            "version": self.clock.now(),
+            "deleted_at": None,
+            "national_id": national_id,
+            "beneficiary_id": mine[0],
+            "file_no": mine[2],
+            "other_branch_code": code,
+            "other_branch_name": name,
+            "other_file_no": theirs[2],
+            "other_beneficiary_id": theirs[0],
+            "status": "open",
+        }
+
+    # -- pull --------------------------------------------------------------------------------
+
+    def pull(self, device_id: str, cursor: int, limit: int = PULL_LIMIT) -> dict[str, Any]:
+        """What this device must see after ``cursor``: rows written by others, newest state.
+
+        A row changed several times is sent once, at its last position in the feed, so it
+        never arrives before a row it refers to.
+        """
+        limit = max(1, min(int(limit), 5000))
+        with self._writer.begin() as conn:
+            dev = self.device(conn, device_id)
+            q = (
+                select(ChangeRecord.seq, ChangeRecord.entity, ChangeRecord.entity_id)
+                .where(ChangeRecord.seq > cursor, ChangeRecord.device_id != dev.id)
+                .order_by(ChangeRecord.seq)
+                .limit(limit + 1)
+            )
+            if not dev.is_hq:
+                q = q.where(ChangeRecord.audience.in_([dev.branch_id, rows.ALL]))
+            entries = conn.execute(q).all()
+            more = len(entries) > limit
+            entries = entries[:limit]
+            new_cursor = entries[-1].seq if entries else cursor
+            latest: dict[str, int] = {}
+            ids = list({e.entity_id for e in entries})
+            for i in range(0, len(ids), CHUNK):
+                for eid, top in conn.execute(
+                    select(ChangeRecord.entity_id, func.max(ChangeRecord.seq))
+                    .where(ChangeRecord.entity_id.in_(ids[i : i + CHUNK]))
+                    .group_by(ChangeRecord.entity_id)
+                ):
+                    latest[eid] = top
+            wanted: dict[str, list[str]] = {}
+            order: list[tuple[str, str]] = []
+            for e in entries:
+                if latest.get(e.entity_id, e.seq) > e.seq:
+                    continue  # sent later, at its last position
+                wanted.setdefault(e.entity, []).append(e.entity_id)
+                order.append((e.entity, e.entity_id))
+            found: dict[str, dict[str, Any]] = {}
+            tables = rows.synced_tables()
+            for entity, eids in wanted.items():
+                t = tables[entity]
+                for i in range(0, len(eids), CHUNK):
+                    for r in conn.execute(select(t).where(t.c.id.in_(eids[i : i + CHUNK]))):
+                        found[r.id] = rows.encode(entity, dict(r._mapping))
+            changes = [[entity, found[eid]] for entity, eid in order if eid in found]
+            conn.execute(
+                update(Device)
+                .where(Device.id == dev.id)
+                .values(last_pull_at=self.now(), last_pull_cursor=new_cursor)
+            )
+        return {"changes": changes, "cursor": new_cursor, "more": more}
+
+    # -- USB files ---------------------------------------------------------------------------
+
+    def import_file(self, inp: BinaryIO, out: BinaryIO) -> dict[str, Any]:
+        """Apply a batch file brought on USB and write the signed answer file.
+
+        Raises:
+            HQError: the file cannot be trusted; nothing was applied and no answer written.
+        """
+        try:
+            header, batches = protocol.read_batch_file(inp)
+        except BatchError as exc:
+            raise _batch_error(exc) from exc
+        with self.engine.connect() as conn:
+            dev = self.device(conn, header["device_id"])
+        unsigned = {k: v for k, v in header.items() if k != "signature"}
+        if not protocol.verify_signature(dev.key, unsigned, header["signature"]):
+            raise HQError(401, "signature", N_("The file signature is wrong for this device."))
+        for batch in batches:
+            if batch.device_id != dev.id:
+                raise HQError(401, "signature", N_("The file holds a batch of another device."))
+        acks: list[dict[str, Any]] = []
+        error = None
+        for batch in batches:
+            try:
+                acks.append(self.apply(batch))
+            except HQError as exc:
+                error = exc.as_json()
+                break
+        cursor = int(header.get("pull_cursor", 0))
+        start = cursor
+        pulled: list[list[Any]] = []
+        while True:
+            page = self.pull(dev.id, cursor)
+            pulled.extend(page["changes"])
+            cursor = page["cursor"]
+            if not page["more"]:
+                break
+        answer = {
+            "device_id": dev.id,
+            "acks": acks,
+            "error": error,
+            "pull": {"from": start, "cursor": cursor, "changes": pulled},
+        }
+        protocol.write_answer(out, answer, dev.key)
+        return {"batches": len(batches), "acked": len(acks), "pulled": len(pulled), "error": error}
+
+    # -- reports -----------------------------------------------------------------------------
+
+    def branches(self) -> list[dict[str, Any]]:
+        """Per branch: devices, last batch, last sync, record counts."""
+        tables = rows.synced_tables()
+        counted = ("beneficiaries", "contacts", "support_requests", "satisfaction_surveys")
+        with self.engine.connect() as conn:
+            devices = conn.execute(select(Device).order_by(Device.enrolled_at)).all()
+            branch_rows = {r.id: r for r in conn.execute(select(tables["branches"]))}
+            counts: dict[str, dict[str, int]] = {}
+            for entity in counted:
+                t = tables[entity]
+                for branch_id, n in conn.execute(
+                    select(t.c.branch_id, func.count())
+                    .where(t.c.deleted_at.is_(None))
+                    .group_by(t.c.branch_id)
+                ):
+                    counts.setdefault(branch_id, {})[entity] = n
+            open_conflicts = dict(
+                conn.execute(
+                    select(SyncConflict.branch_id, func.count())
+                    .where(SyncConflict.status == "open")
+                    .group_by(SyncConflict.branch_id)
+                ).all()
+            )
+        out: dict[str, dict[str, Any]] = {}
+        for d in devices:
+            b = out.setdefault(
+                d.branch_id,
+                {
+                    "branch_id": d.branch_id,
+                    "code": d.branch_code,
+                    "name": d.branch_name,
+                    "devices": [],
+                    "last_batch": None,
+                    "last_sync": None,
+                },
+            )
+            b["devices"].append(
+                {
+                    "id": d.id,
+                    "name": d.name,
+                    "enrolled_at": rows.json_value(d.enrolled_at),
+                    "revoked": d.revoked_at is not None,
+                    "last_seq": d.last_seq,
+                    "last_batch_at": rows.json_value(d.last_batch_at),
+                    "last_pull_at": rows.json_value(d.last_pull_at),
+                }
+            )
+            if d.last_seq and (b["last_batch"] is None or d.last_seq > b["last_batch"]["seq"]):
+                b["last_batch"] = {
+                    "device_id": d.id,
+                    "seq": d.last_seq,
+                    "at": rows.json_value(d.last_batch_at),
+                }
+            for when in (d.last_batch_at, d.last_pull_at):
+                w = rows.json_value(when)
+                if w and (b["last_sync"] is None or w > b["last_sync"]):
+                    b["last_sync"] = w
+        for branch_id, b in out.items():
+            if branch_id in branch_rows:
+                b["name"] = branch_rows[branch_id].name
+            b["records"] = {e: counts.get(branch_id, {}).get(e, 0) for e in counted}
+            b["open_conflicts"] = open_conflicts.get(branch_id, 0)
+        return sorted(out.values(), key=lambda b: b["code"])
+
+
+def _rev(value: Any) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        return 1 << 30  # an unknown form of version: newer than anything HQ knows
+
+
+def _version(row: dict[str, Any]) -> dict[str, Any]:
+    return {"entity_id": row["id"], "version": row["version"], "payload": canonical(row).decode()}
+
+
+def _hq_feed(entity: str, entity_id: str, audience: str) -> dict[str, Any]:
+    return {
+        "change_id": uuid7(),
+        "device_id": HQ_WRITER,
+        "entity": entity,
+        "entity_id": entity_id,
+        "audience": audience,
+        "content_hash": "",
+    }
+
+
+def _normalizer(entity: str) -> Callable[[str, Any], Any]:
+    convs = dict(rows.decoders(entity))
+
+    def norm(key: str, value: Any) -> Any:
+        conv = convs.get(key)
+        if conv is None or value is None:
+            return value
+        try:
+            return conv(value)
+        except (TypeError, ValueError):
+            return value
+
+    return norm

@@ -1,0 +1,260 @@
+"""The batch format: one framing for HTTP bodies and USB files, signed with the device key.
+
+A batch frame is::
+
+    4 bytes   header length N, big-endian
+    N bytes   header: canonical JSON {"device_id", "seq", "schema", "count", "body_sha256",
+              "body_bytes", "signature"}
+    rest      body: gzip (mtime 0, so the same batch always has the same bytes) of canonical
+              JSON {"changes": [[change_id, entity, op, version, base_version, row], ...]}
+
+``signature`` is HMAC-SHA256 with the device key over the canonical header without it; the
+header carries the body's SHA-256 and length, so the signature covers the body too. A USB file is
+``MAGIC`` followed by a length-prefixed header of the file and then length-prefixed frames. HQ's
+answer file is signed the same way with the same key, so a forged answer cannot mark changes as
+received.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import hmac
+import json
+import secrets
+import struct
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, BinaryIO
+
+from eskan_desk.domain.markers import N_
+
+FORMAT = 1
+FILE_MAGIC = b"ESKAN-BATCHES/1\n"
+ACK_MAGIC = b"ESKAN-ANSWER/1\n"
+MAX_BATCH_CHANGES = 2000
+MAX_BATCH_BYTES = 4 * 1024 * 1024  # uncompressed body; HQ refuses bodies above MAX_BODY_BYTES
+MAX_BODY_BYTES = 8 * 1024 * 1024  # on the wire, compressed
+MAX_HEADER_BYTES = 64 * 1024
+KEY_BYTES = 32
+
+
+class BatchError(Exception):
+    """A batch or answer that cannot be trusted or read; nothing of it is applied.
+
+    ``message`` is an English source string for the translation catalog; ``params`` fill it.
+    ``code`` is a stable machine name (HTTP answers and logs carry it).
+    """
+
+    def __init__(self, code: str, message: str, params: dict[str, Any] | None = None) -> None:
+        super().__init__(message.format(**(params or {})))
+        self.code = code
+        self.message = message
+        self.params = params or {}
+
+
+def canonical(data: Any) -> bytes:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def new_key() -> str:
+    return base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode()
+
+
+def sign(key: str, data: dict[str, Any]) -> str:
+    raw = base64.b64decode(key)
+    return hmac.new(raw, canonical(data), hashlib.sha256).hexdigest()
+
+
+def verify_signature(key: str, data: dict[str, Any], signature: str) -> bool:
+    return hmac.compare_digest(sign(key, data), signature or "")
+
+
+def content_hash(change: list[Any]) -> str:
+    """What makes two deliveries of one change id "the same": everything but the id."""
+    return hashlib.sha256(canonical(change[1:])).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Batch:
+    header: dict[str, Any]
+    body: bytes  # gzip
+
+    @property
+    def device_id(self) -> str:
+        return self.header["device_id"]
+
+    @property
+    def seq(self) -> int:
+        return int(self.header["seq"])
+
+    @property
+    def sha256(self) -> str:
+        return self.header["body_sha256"]
+
+    def to_bytes(self) -> bytes:
+        head = canonical(self.header)
+        return struct.pack(">I", len(head)) + head + self.body
+
+    def changes(self) -> list[list[Any]]:
+        try:
+            raw = gzip.decompress(self.body)
+            changes = json.loads(raw)["changes"]
+        except (OSError, EOFError, zlib.error, ValueError, KeyError, TypeError) as exc:
+            raise BatchError("corrupt", N_("The batch body cannot be read.")) from exc
+        if not isinstance(changes, list) or len(changes) != self.header.get("count"):
+            raise BatchError("corrupt", N_("The batch body does not hold what its header says."))
+        for change in changes:
+            if not (isinstance(change, list) and len(change) == 6 and isinstance(change[5], dict)):
+                raise BatchError("corrupt", N_("The batch holds a malformed change."))
+        return changes
+
+
+def build_batch(
+    *, device_id: str, key: str, seq: int, schema: str, changes: list[list[Any]]
+) -> Batch:
+    body = gzip.compress(canonical({"changes": changes}), compresslevel=6, mtime=0)
+    header = {
+        "format": FORMAT,
+        "device_id": device_id,
+        "seq": seq,
+        "schema": schema,
+        "count": len(changes),
+        "body_sha256": hashlib.sha256(body).hexdigest(),
+        "body_bytes": len(body),
+    }
+    header["signature"] = sign(key, header)
+    return Batch(header, body)
+
+
+def parse_batch(data: bytes) -> Batch:
+    """Split a frame into header and body and check the body against the header.
+
+    The signature is checked by HQ, which knows the device's key (:func:`check_signature`).
+
+    Raises:
+        BatchError: truncated, corrupted or not a batch.
+    """
+    if len(data) < 4:
+        raise BatchError("truncated", N_("The batch is truncated."))
+    (n,) = struct.unpack(">I", data[:4])
+    if n > MAX_HEADER_BYTES or len(data) < 4 + n:
+        raise BatchError("truncated", N_("The batch is truncated."))
+    try:
+        header = json.loads(data[4 : 4 + n])
+    except ValueError as exc:
+        raise BatchError("corrupt", N_("The batch header cannot be read.")) from exc
+    required = ("device_id", "seq", "schema", "count", "body_sha256", "body_bytes", "signature")
+    if not isinstance(header, dict) or any(k not in header for k in required):
+        raise BatchError("corrupt", N_("The batch header cannot be read."))
+    body = data[4 + n :]
+    if len(body) < int(header["body_bytes"]):
+        raise BatchError("truncated", N_("The batch is truncated."))
+    if len(body) > int(header["body_bytes"]):
+        raise BatchError("corrupt", N_("The batch has bytes after its end."))
+    if hashlib.sha256(body).hexdigest() != header["body_sha256"]:
+        raise BatchError("checksum", N_("The batch is damaged: its checksum does not match."))
+    return Batch(header, body)
+
+
+def check_signature(batch: Batch, key: str) -> None:
+    unsigned = {k: v for k, v in batch.header.items() if k != "signature"}
+    if not verify_signature(key, unsigned, batch.header["signature"]):
+        raise BatchError("signature", N_("The batch signature is wrong for this device."))
+
+
+# -- files -----------------------------------------------------------------------------------
+
+
+def _frame(data: bytes) -> bytes:
+    return struct.pack(">Q", len(data)) + data
+
+
+def write_batch_file(
+    out: BinaryIO, *, header: dict[str, Any], key: str, batches: Iterator[Batch]
+) -> int:
+    """Write a USB file: magic, signed file header, then each batch; returns the batch count."""
+    head = dict(header)
+    head["signature"] = sign(key, header)
+    out.write(FILE_MAGIC)
+    out.write(_frame(canonical(head)))
+    n = 0
+    for batch in batches:
+        out.write(_frame(batch.to_bytes()))
+        n += 1
+    out.write(_frame(b""))  # end mark: a file cut short lacks it
+    return n
+
+
+def _read_frame(inp: BinaryIO, limit: int) -> bytes:
+    raw = inp.read(8)
+    if len(raw) < 8:
+        raise BatchError("truncated", N_("The file is truncated."))
+    (n,) = struct.unpack(">Q", raw)
+    if n > limit:
+        raise BatchError("corrupt", N_("The file is damaged or not a batch file."))
+    data = inp.read(n)
+    if len(data) < n:
+        raise BatchError("truncated", N_("The file is truncated."))
+    return data
+
+
+def read_batch_file(inp: BinaryIO) -> tuple[dict[str, Any], list[Batch]]:
+    """Read a whole USB file (header, batches) and check every frame; signatures are HQ's job.
+
+    Raises:
+        BatchError: not a batch file, truncated or corrupted.
+    """
+    if inp.read(len(FILE_MAGIC)) != FILE_MAGIC:
+        raise BatchError("not_a_batch_file", N_("This is not an Eskan Desk batch file."))
+    try:
+        header = json.loads(_read_frame(inp, MAX_HEADER_BYTES))
+    except ValueError as exc:
+        raise BatchError("corrupt", N_("The file is damaged or not a batch file.")) from exc
+    if not isinstance(header, dict) or "device_id" not in header or "signature" not in header:
+        raise BatchError("corrupt", N_("The file is damaged or not a batch file."))
+    batches = []
+    while True:
+        frame = _read_frame(inp, MAX_BODY_BYTES + MAX_HEADER_BYTES)
+        if not frame:
+            break
+        batches.append(parse_batch(frame))
+    if inp.read(1):
+        raise BatchError("corrupt", N_("The file has bytes after its end."))
+    return header, batches
+
+
+def write_answer(out: BinaryIO, answer: dict[str, Any], key: str) -> None:
+    """HQ's answer file: acknowledgements plus the pull, signed with the device key."""
+    body = gzip.compress(canonical(answer), mtime=0)
+    head = {"body_sha256": hashlib.sha256(body).hexdigest(), "device_id": answer["device_id"]}
+    head["signature"] = sign(key, head)
+    out.write(ACK_MAGIC)
+    out.write(_frame(canonical(head)))
+    out.write(_frame(body))
+
+
+def read_answer(inp: BinaryIO, key: str) -> dict[str, Any]:
+    """Read and verify an answer file made by HQ for this device.
+
+    Raises:
+        BatchError: not an answer file, truncated, corrupted, or not signed for this device.
+    """
+    if inp.read(len(ACK_MAGIC)) != ACK_MAGIC:
+        raise BatchError("not_an_answer_file", N_("This is not an answer file from HQ."))
+    try:
+        head = json.loads(_read_frame(inp, MAX_HEADER_BYTES))
+        body = _read_frame(inp, 1 << 34)
+    except ValueError as exc:
+        raise BatchError("corrupt", N_("The answer file is damaged.")) from exc
+    unsigned = {k: v for k, v in head.items() if k != "signature"}
+    if hashlib.sha256(body).hexdigest() != head.get("body_sha256"):
+        raise BatchError("checksum", N_("The answer file is damaged: its checksum does not match."))
+    if not verify_signature(key, unsigned, head.get("signature", "")):
+        raise BatchError("signature", N_("The answer file was not made by HQ for this device."))
+    try:
+        return json.loads(gzip.decompress(body))
+    except (OSError, EOFError, zlib.error, ValueError) as exc:
+        raise BatchError("corrupt", N_("The answer file is damaged.")) from exc

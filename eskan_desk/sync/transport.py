@@ -1,0 +1,163 @@
+"""How a branch reaches HQ: HTTP(S), or an HQ database opened in this process.
+
+Both raise :class:`SyncError`: ``retry=True`` for what may pass later (no route, timeout, reset,
+HQ answering 5xx), ``retry=False`` for a refusal that trying again will not change.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import ssl
+import time
+import urllib.parse
+from typing import Any, Protocol
+
+from eskan_desk.domain.errors import SyncError
+from eskan_desk.domain.markers import N_
+from eskan_desk.sync import protocol
+from eskan_desk.sync.protocol import Batch
+
+CONNECT_TIMEOUT_S = 10.0
+READ_TIMEOUT_S = 120.0  # a large batch on PostgreSQL over a slow link
+
+UNREACHABLE = N_("HQ cannot be reached at {url} ({reason}). Changes stay here until the next try.")
+
+
+class Transport(Protocol):
+    def enroll(self, payload: dict[str, Any]) -> dict[str, Any]: ...
+    def push(self, batch: Batch) -> dict[str, Any]: ...
+    def pull(self, device_id: str, key: str, cursor: int) -> dict[str, Any]: ...
+    def health(self) -> dict[str, Any]: ...
+
+
+def refusal(status: int, body: dict[str, Any]) -> SyncError:
+    """HQ's refusal as an error in the user's language (HQ sends the English source text)."""
+    message = body.get("message_id") or body.get("message") or N_("HQ refused the request.")
+    err = SyncError(
+        str(body.get("error", "refused")),
+        message,
+        body.get("params") or {},
+        retry=status >= 500,
+        status=status,
+    )
+    err.expected_seq = body.get("expected_seq")  # type: ignore[attr-defined]
+    return err
+
+
+class HttpTransport:
+    """HTTP or HTTPS to ``eskan-hq serve``; one short connection per request."""
+
+    def __init__(self, url: str, *, timeout: float = READ_TIMEOUT_S) -> None:
+        parsed = urllib.parse.urlsplit(url.rstrip("/"))
+        if parsed.scheme not in ("http", "https") or not parsed.hostname:
+            raise SyncError(
+                "hq_url",
+                N_("The HQ address must start with http:// or https://: {url}"),
+                {"url": url},
+            )
+        self.url = url.rstrip("/")
+        self._parsed = parsed
+        self.timeout = timeout
+
+    def _connection(self) -> http.client.HTTPConnection:
+        p = self._parsed
+        if p.scheme == "https":
+            return http.client.HTTPSConnection(
+                p.hostname, p.port, timeout=self.timeout, context=ssl.create_default_context()
+            )
+        return http.client.HTTPConnection(p.hostname, p.port, timeout=self.timeout)
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        conn = self._connection()
+        try:
+            conn.request(method, self._parsed.path + path, body=body, headers=headers or {})
+            resp = conn.getresponse()
+            raw = resp.read()
+            status = resp.status
+        except (TimeoutError, OSError, http.client.HTTPException) as exc:
+            reason = type(exc).__name__ if not str(exc) else str(exc)
+            raise SyncError(
+                "unreachable", UNREACHABLE, {"url": self.url, "reason": reason}, retry=True
+            ) from exc
+        finally:
+            conn.close()
+        try:
+            data = json.loads(raw) if raw else {}
+        except ValueError:
+            data = {}
+        if status >= 400 or not isinstance(data, dict):
+            if status < 400:
+                status = 502
+            raise refusal(status, data if isinstance(data, dict) else {})
+        return data
+
+    def health(self) -> dict[str, Any]:
+        return self._request("GET", "/health")
+
+    def enroll(self, payload: dict[str, Any]) -> dict[str, Any]:
+        return self._request(
+            "POST",
+            "/v1/enroll",
+            protocol.canonical(payload),
+            {"Content-Type": "application/json"},
+        )
+
+    def push(self, batch: Batch) -> dict[str, Any]:
+        return self._request(
+            "POST",
+            "/v1/batches",
+            batch.to_bytes(),
+            {"Content-Type": "application/octet-stream"},
+        )
+
+    def pull(self, device_id: str, key: str, cursor: int) -> dict[str, Any]:
+        stamp = str(int(time.time()))
+        signed = {"device_id": device_id, "cursor": cursor, "time": stamp}
+        query = urllib.parse.urlencode({"cursor": cursor})
+        return self._request(
+            "GET",
+            f"/v1/pull?{query}",
+            headers={
+                "X-Eskan-Device": device_id,
+                "X-Eskan-Time": stamp,
+                "X-Eskan-Signature": protocol.sign(key, signed),
+            },
+        )
+
+
+class LocalTransport:
+    """An HQ database opened in this process (an HQ device beside the HQ server, and tests of
+    the merge rules that need no network). Same calls, same refusals as over HTTP."""
+
+    def __init__(self, hq: Any) -> None:
+        self.hq = hq
+        self.url = str(hq.engine.url.render_as_string(hide_password=True))
+
+    def _call(self, fn: Any, *args: Any) -> dict[str, Any]:
+        from eskan_desk.sync.hq import HQError
+
+        try:
+            return fn(*args)
+        except HQError as exc:
+            raise refusal(exc.status, exc.as_json()) from exc
+
+    def health(self) -> dict[str, Any]:
+        return {"status": "ok", "schema": self.hq.schema}
+
+    def enroll(self, payload: dict[str, Any]) -> dict[str, Any]:
+        return self._call(
+            self.hq.enroll, payload["code"], payload["branch"], payload.get("device_name", "")
+        )
+
+    def push(self, batch: Batch) -> dict[str, Any]:
+        return self._call(self.hq.apply, batch)
+
+    def pull(self, device_id: str, key: str, cursor: int) -> dict[str, Any]:
+        return self._call(self.hq.pull, device_id, cursor)
