@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-from sqlalchemy import Connection, Engine, func, insert, select, text, update
+from sqlalchemy import Connection, Engine, func, insert, inspect, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from eskan_desk.domain.hlc import HybridClock
@@ -124,12 +124,29 @@ class HQ:
         return hq
 
     def create_schema(self) -> None:
-        """Create every branch table and HQ's bookkeeping (idempotent)."""
+        """Bring the branch tables to this version by the same Alembic migrations a branch runs
+        (so an upgraded HQ gains new columns too), then create HQ's bookkeeping (idempotent).
+        ``eskan-hq serve`` does this once before starting its workers."""
+        if migrate.current_revision(self.engine) is None and not self._has_tables():
+            # A new database: the models as they are now, stamped with the head revision
+            # (tests/migrations checks the migrations build the same schema as the models).
+            with self._writer.begin() as conn:
+                Base.metadata.create_all(conn)
+                conn.execute(
+                    text(
+                        "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL "
+                        "CONSTRAINT alembic_version_pkc PRIMARY KEY)"
+                    )
+                )
+                conn.execute(text("INSERT INTO alembic_version VALUES (:v)"), {"v": self.schema})
+        else:
+            migrate.upgrade(self.engine)
         with self._writer.begin() as conn:
-            if self.is_pg:
-                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": APPLY_LOCK})
-            Base.metadata.create_all(conn)
             HQBase.metadata.create_all(conn)
+
+    def _has_tables(self) -> bool:
+        with self.engine.connect() as conn:
+            return bool(inspect(conn).get_table_names())
 
     def dispose(self) -> None:
         self.engine.dispose()

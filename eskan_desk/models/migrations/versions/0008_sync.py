@@ -83,6 +83,7 @@ def upgrade() -> None:
             "ix_sync_outbox_entity_pending",
             ["entity_id"],
             sqlite_where=sa.text("acked_at IS NULL"),
+            postgresql_where=sa.text("acked_at IS NULL"),
         )
 
 
