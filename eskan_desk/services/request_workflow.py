@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from eskan_desk.app import AppContext
 from eskan_desk.domain.dates import parse_iso_datetime, riyadh_today
-from eskan_desk.domain.errors import ValidationError
+from eskan_desk.domain.errors import PermissionDeniedError, ValidationError
 from eskan_desk.domain.markers import N_
 from eskan_desk.domain.permissions import Action, authorize
 from eskan_desk.domain.requests import (
@@ -34,6 +34,7 @@ from eskan_desk.services.request_core import create_in, load_request, transition
 from eskan_desk.services.request_dto import RequestView
 from eskan_desk.services.request_views import request_view_in
 from eskan_desk.services.staff import Actor
+from eskan_desk.services.sync_status import committee_at_hq
 
 MAX_REASON = 2000
 MAX_NOTE = 2000
@@ -289,6 +290,13 @@ def record_decision(
         NotFoundError: No such request.
     """
     authorize(actor.role, Action.DECIDE_REQUEST)
+    if committee_at_hq(ctx):
+        raise PermissionDeniedError(
+            N_(
+                "This branch is enrolled with HQ: the committee decides at HQ and its decisions "
+                "arrive here by sync."
+            )
+        )
     target = RequestStatus.parse(outcome, "decision")
     if target not in DECISION_OUTCOMES:
         raise ValidationError(

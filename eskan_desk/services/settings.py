@@ -18,6 +18,8 @@ class Settings:
     language: str = "ar"
     idle_lock_minutes: int = 10
     digits: str = "latin"
+    # Once enrolled with HQ, the committee decides at HQ; a branch may keep its own committee.
+    committee_local: bool = False
 
 
 def load_settings(ctx: AppContext) -> Settings:
@@ -29,6 +31,7 @@ def load_settings(ctx: AppContext) -> Settings:
         language=saved.get("language", defaults.language),
         idle_lock_minutes=int(saved.get("idle_lock_minutes", defaults.idle_lock_minutes)),
         digits=saved.get("digits", defaults.digits),
+        committee_local=saved.get("committee_local", "0") == "1",
     )
 
 
@@ -54,6 +57,7 @@ def save_settings(ctx: AppContext, settings: Settings) -> Settings:
         "language": settings.language,
         "idle_lock_minutes": str(settings.idle_lock_minutes),
         "digits": settings.digits,
+        "committee_local": "1" if settings.committee_local else "0",
     }
     with ctx.store.write() as session:
         for key, value in values.items():

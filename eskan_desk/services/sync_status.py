@@ -5,6 +5,26 @@ from __future__ import annotations
 from eskan_desk.app import AppContext
 
 ACKED_KEY = "outbox_acked_seq"
+IDENTITY_FILE = "sync-device.json"  # this PC's enrollment with HQ (eskan_desk.sync.client)
+HQ_BRANCH_CODE = "HQ"
+
+
+def is_enrolled(ctx: AppContext) -> bool:
+    return (ctx.data_dir / IDENTITY_FILE).exists()
+
+
+def committee_at_hq(ctx: AppContext) -> bool:
+    """Whether committee decisions for this store are made at HQ and arrive by sync.
+
+    True for a branch store enrolled with HQ, unless its settings keep the committee local; a
+    store that is not enrolled (a single office, a trial) and the HQ device itself decide here.
+    """
+    from eskan_desk.services.settings import load_settings
+    from eskan_desk.services.staff import current_branch
+
+    if not is_enrolled(ctx) or current_branch(ctx).code == HQ_BRANCH_CODE:
+        return False
+    return not load_settings(ctx).committee_local
 
 
 def pending_changes(ctx: AppContext) -> int:

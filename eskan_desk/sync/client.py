@@ -30,12 +30,11 @@ from eskan_desk.domain.markers import N_
 from eskan_desk.models import Beneficiary, HouseholdMember, OutboxChange, SyncState, migrate
 from eskan_desk.services import search_index_writer
 from eskan_desk.services.staff import current_branch
-from eskan_desk.services.sync_status import ACKED_KEY
+from eskan_desk.services.sync_status import ACKED_KEY, IDENTITY_FILE
 from eskan_desk.sync import protocol, rows
 from eskan_desk.sync.protocol import Batch, BatchError
 from eskan_desk.sync.transport import HttpTransport, Transport
 
-IDENTITY_FILE = "sync-device.json"
 CUT_KEY = "batch_cut"  # last batch number cut from the outbox
 BATCH_ACKED_KEY = "batch_acked"  # last batch number HQ acknowledged
 CURSOR_KEY = "pull_cursor"

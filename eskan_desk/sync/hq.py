@@ -28,6 +28,7 @@ from eskan_desk.domain.ids import uuid7
 from eskan_desk.domain.markers import N_
 from eskan_desk.models import Base, DuplicateAlert, SyncConflict, migrate
 from eskan_desk.models.engine import make_engine
+from eskan_desk.services.sync_status import HQ_BRANCH_CODE
 from eskan_desk.sync import protocol, rows
 from eskan_desk.sync.hq_models import (
     BatchRecord,
@@ -41,7 +42,6 @@ from eskan_desk.sync.protocol import Batch, BatchError, canonical, content_hash
 
 log = logging.getLogger("eskan.hq")
 
-HQ_BRANCH_CODE = "HQ"
 HQ_WRITER = "hq"  # device id of rows HQ itself writes (merges, conflicts, alerts)
 ENROLL_TTL = dt.timedelta(days=7)
 PULL_LIMIT = 1000

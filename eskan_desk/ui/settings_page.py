@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QFrame,
@@ -69,6 +70,11 @@ class SettingsPage(Page):
         form.addRow(_("Language"), self.language)
         form.addRow(_("Lock after idle minutes"), self.idle_minutes)
         form.addRow(_("Digits"), self.digits)
+        self.committee_local = QCheckBox(
+            _("Keep the committee at this branch after enrolling with HQ"), self
+        )
+        self.committee_local.setObjectName("committee_local")
+        form.addRow(_("Committee"), self.committee_local)
         layout.addLayout(form)
         self.note = QLabel(self)
         self.note.setObjectName("note")
@@ -103,12 +109,14 @@ class SettingsPage(Page):
         self.language.setCurrentIndex(max(0, self.language.findData(settings.language)))
         self.idle_minutes.setValue(settings.idle_lock_minutes)
         self.digits.setCurrentIndex(max(0, self.digits.findData(settings.digits)))
+        self.committee_local.setChecked(settings.committee_local)
 
     def current(self) -> Settings:
         return Settings(
             language=self.language.currentData(),
             idle_lock_minutes=self.idle_minutes.value(),
             digits=self.digits.currentData(),
+            committee_local=self.committee_local.isChecked(),
         )
 
     def save(self) -> None:
