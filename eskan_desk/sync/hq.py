@@ -108,6 +108,7 @@ class HQ:
         self.engine = engine
         self.now = now or (lambda: dt.datetime.now(dt.UTC))
         self.clock = HybridClock()
+        self.pull_limit = PULL_LIMIT
         self.is_pg = engine.dialect.name == "postgresql"
         self._writer = (
             engine.execution_options(sqlite_begin="BEGIN IMMEDIATE")
@@ -436,6 +437,7 @@ class HQ:
                 "entity_id": row["id"],
                 "audience": rows.audience(entity, row),
                 "content_hash": digest,
+                "version": version,
             }
             current = existing.get(row["id"])
             if current is None:
@@ -463,9 +465,11 @@ class HQ:
             merged = self._merge(conn, dev, entity, version, base_version, row, out)
             if merged is None:
                 out.skipped += 1
-                out.feed.append(feed)  # in the ledger, so a replay is known; nothing to send
+                feed["version"] = None  # in the ledger, so a replay is known; nothing to send
+                out.feed.append(feed)
                 continue
             existing[row["id"]] = (entity, cur_branch, merged["version"])
+            feed["version"] = merged["version"]
             out.applied += 1
             if merged is not row:
                 feed["device_id"] = HQ_WRITER  # the sender must see what the merge made
@@ -637,7 +641,9 @@ class HQ:
         }
         conn.execute(insert(SyncConflict.__table__), [row])
         out.versions.append(_version(rows.encode("sync_conflicts", row)))
-        out.feed.append(_hq_feed("sync_conflicts", row["id"], current["branch_id"]))
+        out.feed.append(
+            _hq_feed("sync_conflicts", row["id"], current["branch_id"], row["version"])
+        )
         out.conflicts += 1
 
     def _conflict_same_id(
@@ -694,7 +700,9 @@ class HQ:
             conn.execute(insert(DuplicateAlert.__table__), alerts)
             for a in alerts:
                 out.versions.append(_version(rows.encode("duplicate_alerts", a)))
-                out.feed.append(_hq_feed("duplicate_alerts", a["id"], a["branch_id"]))
+                out.feed.append(
+                    _hq_feed("duplicate_alerts", a["id"], a["branch_id"], a["version"])
+                )
 
     def _alert(
         self,
@@ -726,17 +734,25 @@ class HQ:
 
     # -- pull --------------------------------------------------------------------------------
 
-    def pull(self, device_id: str, cursor: int, limit: int = PULL_LIMIT) -> dict[str, Any]:
-        """What this device must see after ``cursor``: rows written by others, newest state.
+    def pull(self, device_id: str, cursor: int, limit: int | None = None) -> dict[str, Any]:
+        """What this device must see after ``cursor``: rows written by other devices.
 
-        A row changed several times is sent once, at its last position in the feed, so it
-        never arrives before a row it refers to.
+        Each feed entry sends the row as that change wrote it (from ``hq_row_versions``;
+        append-only rows, which only ever point to older rows, as they are now), so rows arrive
+        in the order they were written and never before a row they refer to. Within one page a
+        row changed several times is sent once, at its last position: the branch applies a page
+        in one transaction with foreign keys checked at commit.
         """
-        limit = max(1, min(int(limit), 5000))
+        limit = max(1, min(int(limit or self.pull_limit), 5000))
         with self._writer.begin() as conn:
             dev = self.device(conn, device_id)
             q = (
-                select(ChangeRecord.seq, ChangeRecord.entity, ChangeRecord.entity_id)
+                select(
+                    ChangeRecord.seq,
+                    ChangeRecord.entity,
+                    ChangeRecord.entity_id,
+                    ChangeRecord.version,
+                )
                 .where(ChangeRecord.seq > cursor, ChangeRecord.device_id != dev.id)
                 .order_by(ChangeRecord.seq)
                 .limit(limit + 1)
@@ -747,36 +763,46 @@ class HQ:
             more = len(entries) > limit
             entries = entries[:limit]
             new_cursor = entries[-1].seq if entries else cursor
-            latest: dict[str, int] = {}
-            ids = list({e.entity_id for e in entries})
-            for i in range(0, len(ids), CHUNK):
-                for eid, top in conn.execute(
-                    select(ChangeRecord.entity_id, func.max(ChangeRecord.seq))
-                    .where(ChangeRecord.entity_id.in_(ids[i : i + CHUNK]))
-                    .group_by(ChangeRecord.entity_id)
-                ):
-                    latest[eid] = top
-            wanted: dict[str, list[str]] = {}
-            order: list[tuple[str, str]] = []
-            for e in entries:
-                if latest.get(e.entity_id, e.seq) > e.seq:
-                    continue  # sent later, at its last position
-                wanted.setdefault(e.entity, []).append(e.entity_id)
-                order.append((e.entity, e.entity_id))
-            found: dict[str, dict[str, Any]] = {}
-            tables = rows.synced_tables()
-            for entity, eids in wanted.items():
-                t = tables[entity]
-                for i in range(0, len(eids), CHUNK):
-                    for r in conn.execute(select(t).where(t.c.id.in_(eids[i : i + CHUNK]))):
-                        found[r.id] = rows.encode(entity, dict(r._mapping))
-            changes = [[entity, found[eid]] for entity, eid in order if eid in found]
+            last_in_page = {e.entity_id: e.seq for e in entries if e.version is not None}
+            order = [e for e in entries if last_in_page.get(e.entity_id) == e.seq]
+            found = self._rows(conn, order)
+            changes = [[e.entity, r] for e, r in zip(order, found, strict=True) if r is not None]
             conn.execute(
                 update(Device)
                 .where(Device.id == dev.id)
                 .values(last_pull_at=self.now(), last_pull_cursor=new_cursor)
             )
         return {"changes": changes, "cursor": new_cursor, "more": more}
+
+    def _rows(self, conn: Connection, entries: list[Any]) -> list[dict[str, Any] | None]:
+        """The JSON row for each feed entry: the version it wrote, or (append-only) as now."""
+        versions: dict[tuple[str, int], dict[str, Any]] = {}
+        mutable = [e for e in entries if e.entity not in rows.APPEND_ONLY]
+        for i in range(0, len(mutable), CHUNK):
+            chunk = mutable[i : i + CHUNK]
+            q = select(RowVersion.entity_id, RowVersion.version, RowVersion.payload).where(
+                RowVersion.entity_id.in_({e.entity_id for e in chunk}),
+                RowVersion.version.in_({e.version for e in chunk}),
+            )
+            for eid, version, payload in conn.execute(q):
+                versions[(eid, version)] = json.loads(payload)
+        current: dict[str, dict[str, Any]] = {}
+        tables = rows.synced_tables()
+        by_entity: dict[str, list[str]] = {}
+        for e in entries:
+            if e.entity in rows.APPEND_ONLY:
+                by_entity.setdefault(e.entity, []).append(e.entity_id)
+        for entity, ids in by_entity.items():
+            t = tables[entity]
+            for i in range(0, len(ids), CHUNK):
+                for r in conn.execute(select(t).where(t.c.id.in_(ids[i : i + CHUNK]))):
+                    current[r.id] = rows.encode(entity, dict(r._mapping))
+        return [
+            current.get(e.entity_id)
+            if e.entity in rows.APPEND_ONLY
+            else versions.get((e.entity_id, e.version))
+            for e in entries
+        ]
 
     # -- USB files ---------------------------------------------------------------------------
 
@@ -902,7 +928,7 @@ def _version(row: dict[str, Any]) -> dict[str, Any]:
     return {"entity_id": row["id"], "version": row["version"], "payload": canonical(row).decode()}
 
 
-def _hq_feed(entity: str, entity_id: str, audience: str) -> dict[str, Any]:
+def _hq_feed(entity: str, entity_id: str, audience: str, version: int) -> dict[str, Any]:
     return {
         "change_id": uuid7(),
         "device_id": HQ_WRITER,
@@ -910,6 +936,7 @@ def _hq_feed(entity: str, entity_id: str, audience: str) -> dict[str, Any]:
         "entity_id": entity_id,
         "audience": audience,
         "content_hash": "",
+        "version": version,
     }
 
 

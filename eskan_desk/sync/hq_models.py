@@ -84,6 +84,9 @@ class ChangeRecord(HQBase):
     entity_id: Mapped[str] = mapped_column(ID)
     audience: Mapped[str] = mapped_column(ID)
     content_hash: Mapped[str] = mapped_column(String(32))
+    # The row version this change produced (None: nothing was written). Pull sends that version,
+    # so rows arrive in the order they were written: never before a row they refer to.
+    version: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class RowVersion(HQBase):

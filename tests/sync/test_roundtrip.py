@@ -55,3 +55,50 @@ def test_cli_enroll_sync_and_branches(make_branch, hq, hq_server, hq_url):
     assert [b["code"] for b in branches] == ["KMS"]
     assert branches[0]["records"]["contacts"] == 1
     assert branches[0]["last_batch"]["seq"] == 1
+
+
+def test_pulled_rows_arrive_in_the_order_they_were_written(make_branch, hq):
+    """A family edited after its contacts were logged: with pages of 3 rows, the HQ device
+    still never receives a contact before its family (foreign keys are checked per page)."""
+    from eskan_desk.services.beneficiaries import update_beneficiary
+    from eskan_desk.services.beneficiary_input import BeneficiaryInput
+    from tests.sync.conftest import enroll_local
+
+    kms, hq_device = make_branch("KMS"), make_branch("HQ")
+    client = enroll_local(kms, hq)
+    watcher = enroll_local(hq_device, hq)
+    actor = resolve_actor(kms, "admin")
+    from eskan_desk.services.beneficiaries import register_beneficiary
+
+    ben = register_beneficiary(
+        kms,
+        actor,
+        BeneficiaryInput(
+            national_id="1000000008",
+            first_name="نورة",
+            father_name="محمد",
+            grandfather_name="علي",
+            family_name="القحطاني",
+            mobile="0501234567",
+        ),
+    )
+    for i in range(4):
+        log_contact(
+            kms, actor, ContactInput(beneficiary_id=ben.id, channel="phone", summary=f"{i}")
+        )
+    data = BeneficiaryInput(
+        national_id="1000000008",
+        first_name="نورة",
+        father_name="محمد",
+        grandfather_name="علي",
+        family_name="القحطاني",
+        mobile="0551234567",
+    )
+    update_beneficiary(kms, actor, ben.id, data)
+    client.sync()
+    hq.pull_limit = 3
+    watcher.sync()
+    rows = hq_device.store.fetch("SELECT mobile FROM beneficiaries WHERE id = ?", (ben.id,))
+    assert rows == [("+966551234567",)]
+    n = hq_device.store.fetch("SELECT count(*) FROM contacts WHERE beneficiary_id = ?", (ben.id,))
+    assert n == [(4,)]
