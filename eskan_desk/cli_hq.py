@@ -207,6 +207,51 @@ def cmd_branches(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_summary(args: argparse.Namespace) -> int:
+    """The weekly summary of every branch's rows in the HQ database (no role check: HQ's
+    administrators run this on the server)."""
+    import datetime as dt
+
+    from eskan_desk.domain.dates import riyadh_today
+    from eskan_desk.domain.errors import ValidationError
+    from eskan_desk.domain.markers import N_
+    from eskan_desk.reports.export import check_destination, render_as
+    from eskan_desk.reports.hq_summary import compute_hq_summary, hq_letterhead
+    from eskan_desk.reports.summary import parse_week
+    from eskan_desk.services.files import write_atomically
+
+    to_stdout = str(args.out) == "-"
+    if to_stdout and args.format != "json":
+        raise ValidationError("out", N_("'-' (standard output) is for --format json only"))
+    if not to_stdout:
+        check_destination(Path(args.out))
+    now = dt.datetime.now(dt.UTC)
+    week = parse_week(args.week, today=riyadh_today(now))
+    hq = _open(args)
+    try:
+        summary = compute_hq_summary(hq.engine, week, now=now)
+    finally:
+        hq.dispose()
+    data = render_as(summary, args.format, letterhead=hq_letterhead)
+    if to_stdout:
+        sys.stdout.write(data.decode("utf-8"))
+        return 0
+    write_atomically(Path(args.out), data)
+    if args.json:
+        out = {
+            "week_start": summary.week_start.isoformat(),
+            "week_end": summary.week_end.isoformat(),
+            "format": args.format,
+            "out": str(args.out),
+            "bytes": len(data),
+            "branches": len(summary.branches or ()),
+        }
+        print(json.dumps(out, ensure_ascii=False))
+    else:
+        print(_("Written: {path}").format(path=args.out))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -241,6 +286,18 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("file")
     sp.add_argument("--out", required=True, help="the answer file to take back to the branch")
     add("branches", cmd_branches, "per branch: devices, last batch, last sync, record counts")
+    sp = add(
+        "summary",
+        cmd_summary,
+        "the summary of all branches for the Sunday-Saturday week holding DATE, to a file",
+    )
+    sp.add_argument(
+        "--week", required=True, metavar="DATE", help="any date of the week, YYYY-MM-DD"
+    )
+    sp.add_argument("--format", required=True, choices=("pdf", "xlsx", "csv", "json"))
+    sp.add_argument(
+        "--out", required=True, metavar="FILE", help="the file to write; '-' prints the JSON"
+    )
     return p
 
 

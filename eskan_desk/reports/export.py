@@ -6,12 +6,16 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from eskan_desk.app import AppContext
 from eskan_desk.domain.errors import StoreError, ValidationError
 from eskan_desk.domain.markers import N_
 from eskan_desk.reports.summary import WeeklySummary, compute_summary
 from eskan_desk.services.files import write_atomically
+
+if TYPE_CHECKING:
+    from eskan_desk.printing.data import Charity
 
 FORMATS = ("pdf", "xlsx", "csv", "json")
 SUFFIXES = {"pdf": ".pdf", "xlsx": ".xlsx", "csv": ".csv", "json": ".json"}
@@ -43,6 +47,29 @@ def render_summary(
     Raises:
         ValidationError: An unknown format.
     """
+    from eskan_desk.services.print_jobs import charity
+
+    return render_as(summary, fmt, letterhead=lambda: charity(ctx), lang=lang)
+
+
+def render_as(
+    summary: WeeklySummary,
+    fmt: str,
+    *,
+    letterhead: Callable[[], Charity],
+    lang: str | None = None,
+) -> bytes:
+    """The summary in ``fmt``, without an application context (HQ has none).
+
+    Args:
+        summary: The computed summary.
+        fmt: ``pdf``, ``xlsx``, ``csv`` or ``json``.
+        letterhead: Gives the PDF's letterhead (called for a PDF only).
+        lang: The language of the file (None: the language in force).
+
+    Raises:
+        ValidationError: An unknown format.
+    """
     code = check_format(fmt)
     if code == "json":
         text = json.dumps(summary.to_json(), ensure_ascii=False, indent=2)
@@ -56,9 +83,8 @@ def render_summary(
 
         return render_xlsx(summary, lang=lang)
     from eskan_desk.reports.pdf_writer import render_pdf
-    from eskan_desk.services.print_jobs import charity
 
-    return render_pdf(summary, charity=charity(ctx), lang=lang)
+    return render_pdf(summary, charity=letterhead(), lang=lang)
 
 
 def check_destination(path: Path) -> Path:

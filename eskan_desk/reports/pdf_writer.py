@@ -1,10 +1,11 @@
 """The weekly summary as a PDF for a manager: the week at a glance on page one, details after.
 
 Page one: the letterhead the printed forms share, the week in the Hijri and the Gregorian
-calendar, eight key figures, a bar chart of contacts by channel and a line of overall
-satisfaction over five weeks. Then every section as a table. Arabic is joined and laid out right
-to left by :mod:`eskan_desk.printing` (text searchable, in logical order); the charts are
-reportlab.graphics drawings whose labels go through the same shaping and bidi.
+calendar, eight key figures (at HQ, then the same figures branch by branch), a bar chart of
+contacts by channel and a line of overall satisfaction over five weeks. Then every section as a
+table. Arabic is joined and laid out right to left by :mod:`eskan_desk.printing` (text
+searchable, in logical order); the charts are reportlab.graphics drawings whose labels go
+through the same shaping and bidi.
 """
 
 from __future__ import annotations
@@ -38,11 +39,11 @@ from eskan_desk.reports.rows import (
     HIJRI,
     RESPONSES_CAPTION,
     THIS_WEEK,
-    TITLE,
     Section,
     display,
     state_line,
     summary_sections,
+    title,
     trend_points,
     week_lines,
 )
@@ -90,6 +91,7 @@ def render_pdf(summary: WeeklySummary, *, charity: Charity, lang: str | None = N
         *_header(ctx, summary),
         _tiles(ctx, sections["overview"], width),
         _gap(3),
+        *(_block(ctx, sections["branches"], width) if "branches" in sections else []),
         _charts(ctx, summary, sections, width),
         _gap(2),
         *_block(ctx, sections["contacts"], width),
@@ -97,8 +99,9 @@ def render_pdf(summary: WeeklySummary, *, charity: Charity, lang: str | None = N
     for keys in SIDE_BY_SIDE:
         story += [_side_by_side(ctx, [sections[k] for k in keys], width), _gap(3)]
     story += _block(ctx, sections["workload"], width)
-    title = ctx.t(TITLE)
-    return build(ctx, story, charity=charity, title=title, form_version=FORM_VERSION)
+    return build(
+        ctx, story, charity=charity, title=title(summary, ctx.lang), form_version=FORM_VERSION
+    )
 
 
 def _gap(height_mm: float) -> Flowable:
@@ -114,7 +117,7 @@ def _header(ctx: Ctx, s: WeeklySummary) -> list[Flowable]:
     """
     hijri, gregorian = week_lines(s, ctx.lang)
     printed = ctx.t(PRINTED, date=ctx.date(to_riyadh(s.generated_at).date()))
-    lines = [ctx.p(ctx.t(TITLE), 15, bold=True, align="center")]
+    lines = [ctx.p(title(s, ctx.lang), 15, bold=True, align="center")]
     if hijri:
         lines.append(ctx.p(f"{ctx.t(HIJRI)}: {hijri}", BODY + 2.5, bold=True, align="center"))
     lines += [

@@ -54,6 +54,8 @@ class Section:
 
 # Fixed texts -------------------------------------------------------------------------------------
 TITLE = N_("Weekly summary")
+TITLE_ALL_BRANCHES = N_("Weekly summary of all branches")
+ALL_BRANCHES = N_("All branches")
 HIJRI = N_("Hijri")
 GREGORIAN = N_("Gregorian")
 WEEK_IN_PROGRESS = N_("Week in progress: figures up to {time}")
@@ -83,6 +85,16 @@ def translator(lang: str | None) -> Translate:
     if lang is None or lang == i18n.current_language():
         return i18n.gettext
     return i18n._catalog(lang).gettext
+
+
+def title(s: WeeklySummary, lang: str | None = None) -> str:
+    """The summary's title: "Weekly summary", or "... of all branches" at HQ."""
+    return translator(lang)(TITLE_ALL_BRANCHES if s.all_branches else TITLE)
+
+
+def scope_name(s: WeeklySummary, lang: str | None = None) -> str:
+    """What the summary covers: the branch's name, or "All branches" at HQ."""
+    return translator(lang)(ALL_BRANCHES) if s.all_branches else s.branch_name
 
 
 def week_lines(s: WeeklySummary, lang: str | None = None) -> tuple[str, str]:
@@ -147,6 +159,7 @@ def summary_sections(s: WeeklySummary, lang: str | None = None) -> list[Section]
     return [
         _about(s, t, lang),
         _overview(s, t),
+        *([_branches(s, t)] if s.branches is not None else []),
         _contacts(s, t),
         _registrations(s, t),
         _requests(s, t),
@@ -167,7 +180,7 @@ def _about(s: WeeklySummary, t: Translate, lang: str | None) -> Section:
         "week",
         N_("About this summary"),
         [
-            ("branch", N_("Branch"), s.branch_name),
+            ("branch", N_("Branch"), scope_name(s, lang)),
             ("week_start", N_("Week starts (Sunday)"), s.week_start),
             ("week_end", N_("Week ends (Saturday)"), s.week_end),
             ("week_hijri", N_("The week in the Hijri calendar"), hijri or None),
@@ -216,6 +229,43 @@ def _overview(s: WeeklySummary, t: Translate) -> Section:
 
 def _rate(value: float | None) -> Ratio | None:
     return None if value is None else Ratio(value)
+
+
+def _branches(s: WeeklySummary, t: Translate) -> Section:
+    """HQ: the key figures branch by branch, and their total (the summary's own figures)."""
+    rows = [
+        Row(
+            b.code,
+            f"{b.name} · {b.code}" if b.name else b.code,
+            (b.contacts_total, b.new_beneficiaries, b.requests_submitted, b.decisions_made),
+        )
+        for b in s.branches or ()
+    ]
+    rows.append(
+        Row(
+            "total",
+            t(TOTAL),
+            (
+                s.contacts.total,
+                s.registrations.new_files,
+                s.requests.submitted,
+                s.requests.decisions,
+            ),
+            emphasis=True,
+        )
+    )
+    return Section(
+        key="branches",
+        title=t(N_("Branches")),
+        label_header=t(N_("Branch")),
+        columns=(
+            ("contacts_total", t(N_("Contacts with beneficiaries"))),
+            ("new_beneficiaries", t(N_("New family files"))),
+            ("requests_submitted", t(N_("Support requests submitted"))),
+            ("decisions_made", t(N_("Committee decisions"))),
+        ),
+        rows=tuple(rows),
+    )
 
 
 def _contacts(s: WeeklySummary, t: Translate) -> Section:
@@ -334,7 +384,11 @@ def _satisfaction(s: WeeklySummary, t: Translate) -> Section:
             ("answered_offers", N_("Offered surveys answered"), f.answered_offers),
             ("response_rate", N_("Survey response rate"), _rate(f.response_rate)),
         ],
-        note=N_("Surveys name no employee: these are the branch's averages."),
+        note=(
+            N_("Surveys name no employee: these are the averages of all branches.")
+            if s.all_branches
+            else N_("Surveys name no employee: these are the branch's averages.")
+        ),
     )
 
 

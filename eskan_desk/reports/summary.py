@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eskan_desk.app import AppContext
 from eskan_desk.domain.dates import RIYADH, riyadh_today, to_hijri, to_riyadh, week_bounds
@@ -29,6 +29,11 @@ from eskan_desk.domain.permissions import Action, authorize
 from eskan_desk.domain.text import remove_invisible
 from eskan_desk.services.dashboard import week_utc_range
 from eskan_desk.services.staff import Actor
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from eskan_desk.reports.summary_queries import Window
 
 TREND_WEEKS = 4  # the satisfaction trend: the four weeks before the summary's week
 
@@ -122,8 +127,35 @@ class StaffWorkload:
 
 
 @dataclass(frozen=True)
+class BranchFigures:
+    """One branch's line in the summary of all branches (HQ)."""
+
+    branch_id: str
+    code: str
+    name: str
+    contacts_total: int
+    new_beneficiaries: int
+    requests_submitted: int
+    decisions_made: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "contacts_total": self.contacts_total,
+            "new_beneficiaries": self.new_beneficiaries,
+            "requests_submitted": self.requests_submitted,
+            "decisions_made": self.decisions_made,
+        }
+
+
+@dataclass(frozen=True)
 class WeeklySummary:
-    """The branch's week in figures. Built by :func:`compute_summary`; read-only."""
+    """The branch's week in figures. Built by :func:`compute_summary`; read-only.
+
+    At HQ (:mod:`eskan_desk.reports.hq_summary`) the same figures cover every branch's rows;
+    ``branches`` then holds one line per branch (None in a branch's own summary).
+    """
 
     branch_code: str
     branch_name: str
@@ -139,6 +171,12 @@ class WeeklySummary:
     feedback: FeedbackFigures
     follow_ups: FollowUpFigures
     workload: tuple[StaffWorkload, ...] = field(default=())  # sorted by name, never by count
+    branches: tuple[BranchFigures, ...] | None = None  # HQ: every branch, by code
+
+    @property
+    def all_branches(self) -> bool:
+        """True for HQ's summary of every branch."""
+        return self.branches is not None
 
     @property
     def complete(self) -> bool:
@@ -168,12 +206,14 @@ class WeeklySummary:
                 for w in s.trend
             ],
         }
-        return {
+        out: dict[str, Any] = {
             "week_start": self.week_start.isoformat(),
             "week_end": self.week_end.isoformat(),
             "week_start_hijri": _hijri_iso(self.week_start),
             "week_end_hijri": _hijri_iso(self.week_end),
-            "branch": {"code": self.branch_code, "name": self.branch_name},
+            "branch": (
+                None if self.all_branches else {"code": self.branch_code, "name": self.branch_name}
+            ),
             "as_of": _utc_text(self.as_of),
             "complete": self.complete,
             "generated_at": _utc_text(self.generated_at),
@@ -191,6 +231,10 @@ class WeeklySummary:
             "follow_ups": asdict(self.follow_ups),
             "workload": [asdict(w) for w in self.workload],
         }
+        if self.branches is not None:
+            out["all_branches"] = True
+            out["branches"] = [b.to_json() for b in self.branches]
+        return out
 
 
 def _round(value: float | None, digits: int = 2) -> float | None:
@@ -280,10 +324,37 @@ def compute_summary(
     Raises:
         ValidationError: On field ``week``: the week starts after ``today``.
     """
-    from eskan_desk.reports import summary_queries as q
     from eskan_desk.services.staff import current_branch
 
     now = ctx.now()
+    window = summary_window(week_of, now=now, today=today)
+    branch = current_branch(ctx)
+    with ctx.store.read() as session:
+        figures = compute_figures(session, window)
+    return WeeklySummary(
+        branch_code=branch.code,
+        branch_name=branch.name,
+        week_start=window.sunday,
+        week_end=window.saturday,
+        as_of=window.as_of,
+        generated_at=now,
+        **figures,
+    )
+
+
+def summary_window(week_of: dt.date, *, now: dt.datetime, today: dt.date | None = None) -> Window:
+    """The week holding ``week_of`` as the queries need it.
+
+    Args:
+        week_of: Any date of the week.
+        now: The moment the summary is computed (aware UTC).
+        today: The Riyadh date the summary is taken on (defaults to today by ``now``).
+
+    Raises:
+        ValidationError: On field ``week``: the week starts after ``today``.
+    """
+    from eskan_desk.reports import summary_queries as q
+
     real_today = riyadh_today(now)
     today = today or real_today
     sunday = check_week(week_of, today=today)
@@ -293,31 +364,38 @@ def compute_summary(
     else:  # a summary taken "as on" another day: at the end of that day
         day_end = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(), tzinfo=RIYADH)
         as_of = min(end, day_end.astimezone(dt.UTC))
-    branch = current_branch(ctx)
-    with ctx.store.read() as session:
-        window = q.Window(start=start, end=end, as_of=as_of, as_of_date=_as_of_date(as_of))
-        contacts, contact_staff = q.contact_figures(session, window)
-        registrations, file_staff = q.registration_figures(session, window)
-        requests, request_staff = q.request_figures(session, window)
-        figures = {
-            "contacts": contacts,
-            "registrations": registrations,
-            "requests": requests,
-            "referrals": q.referral_figures(session, window),
-            "satisfaction": q.satisfaction_figures(session, window, TREND_WEEKS),
-            "feedback": q.feedback_figures(session, window),
-            "follow_ups": q.follow_up_figures(session, window),
-            "workload": q.workload(session, contact_staff, file_staff, request_staff),
-        }
-    return WeeklySummary(
-        branch_code=branch.code,
-        branch_name=branch.name,
-        week_start=sunday,
-        week_end=sunday + dt.timedelta(days=6),
-        as_of=as_of,
-        generated_at=now,
-        **figures,
-    )
+    return q.Window(start=start, end=end, as_of=as_of, as_of_date=_as_of_date(as_of))
+
+
+def compute_figures(
+    session: Session, window: Window, branch_id: str | None = None
+) -> dict[str, Any]:
+    """Every section of the summary, read in ``session`` (SQLite or PostgreSQL, any engine).
+
+    Args:
+        session: An open session; run it in one read transaction for a consistent snapshot.
+        window: From :func:`summary_window`.
+        branch_id: Count only this branch's rows (None: every row in the database).
+
+    Returns:
+        The keyword arguments of :class:`WeeklySummary` that hold figures.
+    """
+    from eskan_desk.reports import summary_queries as q
+
+    w = window.only(branch_id)
+    contacts, contact_staff = q.contact_figures(session, w)
+    registrations, file_staff = q.registration_figures(session, w)
+    requests, request_staff = q.request_figures(session, w)
+    return {
+        "contacts": contacts,
+        "registrations": registrations,
+        "requests": requests,
+        "referrals": q.referral_figures(session, w),
+        "satisfaction": q.satisfaction_figures(session, w, TREND_WEEKS),
+        "feedback": q.feedback_figures(session, w),
+        "follow_ups": q.follow_up_figures(session, w),
+        "workload": q.workload(session, contact_staff, file_staff, request_staff),
+    }
 
 
 def _as_of_date(as_of: dt.datetime) -> dt.date:

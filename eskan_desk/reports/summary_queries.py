@@ -6,13 +6,16 @@ Every query is a half-open range on an indexed time column (``contacts.at``,
 aggregates in SQL: at a million contacts nothing is loaded row by row. The contacts of a week are
 read in a single pass over ``ix_contacts_week_summary`` (migration 0007), which holds every column
 that pass needs, so the table itself is never touched.
+
+The same queries run at HQ over every branch's rows (SQLite or PostgreSQL): nothing here is
+SQLite's own SQL, and :attr:`Window.branch_id` narrows every query to one branch's rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
@@ -67,6 +70,7 @@ class Window:
     end: dt.datetime  # UTC, the next Sunday 00:00 Riyadh (excluded)
     as_of: dt.datetime  # UTC: states are taken at this moment (end, or now in a running week)
     as_of_date: dt.date  # the first Riyadh date not over at ``as_of``
+    branch_id: str | None = None  # only this branch's rows; None: every row (a branch's store)
 
     @property
     def sunday(self) -> dt.date:
@@ -78,6 +82,16 @@ class Window:
 
     def holds(self, column):
         return and_(column >= self.start, column < self.end)
+
+    def only(self, branch_id: str | None) -> Window:
+        """The same week, narrowed to one branch's rows (None: every row)."""
+        return replace(self, branch_id=branch_id)
+
+    def mine(self, *models) -> list:
+        """Conditions keeping the rows of :attr:`branch_id` (none when it is None)."""
+        if self.branch_id is None:
+            return []
+        return [model.branch_id == self.branch_id for model in models]
 
 
 def _count(session: Session, query) -> int:
@@ -95,7 +109,7 @@ def contact_figures(session: Session, w: Window) -> tuple[ContactFigures, StaffC
             Contact.back_entered,
             func.count(),
         )
-        .where(w.holds(Contact.at), Contact.deleted_at.is_(None))
+        .where(w.holds(Contact.at), Contact.deleted_at.is_(None), *w.mine(Contact))
         .group_by(Contact.channel, Contact.direction, Contact.staff_id, Contact.back_entered)
     ).all()
     directions = [d.value for d in Direction]
@@ -123,7 +137,11 @@ def registration_figures(session: Session, w: Window) -> tuple[RegistrationFigur
     """Files opened in the week (and by whom), and registrations completed in the week."""
     rows = session.execute(
         select(Beneficiary.created_by, func.count())
-        .where(w.holds(Beneficiary.created_at), Beneficiary.deleted_at.is_(None))
+        .where(
+            w.holds(Beneficiary.created_at),
+            Beneficiary.deleted_at.is_(None),
+            *w.mine(Beneficiary),
+        )
         .group_by(Beneficiary.created_by)
     ).all()
     staff: StaffCounts = Counter({staff_id: n for staff_id, n in rows})
@@ -135,6 +153,7 @@ def registration_figures(session: Session, w: Window) -> tuple[RegistrationFigur
             w.holds(Beneficiary.verified_at),
             Beneficiary.registration_status == RegistrationStatus.COMPLETE.value,
             Beneficiary.deleted_at.is_(None),
+            *w.mine(Beneficiary),
         ),
     )
     return RegistrationFigures(new_files=sum(staff.values()), completed=completed), staff
@@ -143,7 +162,7 @@ def registration_figures(session: Session, w: Window) -> tuple[RegistrationFigur
 # Requests ----------------------------------------------------------------------------------------
 def request_figures(session: Session, w: Window) -> tuple[RequestFigures, StaffCounts]:
     """Submissions, decisions, communications, and where requests stand at the end of the week."""
-    live = SupportRequest.deleted_at.is_(None)
+    live = and_(SupportRequest.deleted_at.is_(None), *w.mine(SupportRequest))
     submitted = session.execute(
         select(RequestEvent.actor_id, func.count())
         .join(SupportRequest, SupportRequest.id == RequestEvent.request_id)
@@ -203,7 +222,7 @@ def _standing(session: Session, w: Window) -> tuple[dict[str, int], int]:
             )
             .label("nth"),
         )
-        .where(RequestEvent.at < w.as_of, RequestEvent.deleted_at.is_(None))
+        .where(RequestEvent.at < w.as_of, RequestEvent.deleted_at.is_(None), *w.mine(RequestEvent))
         .subquery()
     )
     late = case(
@@ -219,7 +238,7 @@ def _standing(session: Session, w: Window) -> tuple[dict[str, int], int]:
     rows = session.execute(
         select(last.c.to_status, func.count(), func.sum(late))
         .join(SupportRequest, SupportRequest.id == last.c.request_id)
-        .where(last.c.nth == 1, SupportRequest.deleted_at.is_(None))
+        .where(last.c.nth == 1, SupportRequest.deleted_at.is_(None), *w.mine(SupportRequest))
         .group_by(last.c.to_status)
     ).all()
     counts = {status: n for status, n, _late in rows}
@@ -234,7 +253,7 @@ def referral_figures(session: Session, w: Window) -> ReferralFigures:
     Rejected, done and revoked are final: a referral in one of them was still active before
     ``status_changed_at``, so its state at the end of the week needs no history.
     """
-    live = Referral.deleted_at.is_(None)
+    live = and_(Referral.deleted_at.is_(None), *w.mine(Referral))
     active = [s.value for s in ACTIVE_REFERRALS]
     opened = _count(
         session,
@@ -264,7 +283,7 @@ def referral_figures(session: Session, w: Window) -> ReferralFigures:
 
 
 # Satisfaction ------------------------------------------------------------------------------------
-def _survey_averages(session: Session, start: dt.datetime, end: dt.datetime):
+def _survey_averages(session: Session, w: Window, start: dt.datetime, end: dt.datetime):
     s = SatisfactionSurvey
     return session.execute(
         select(
@@ -273,24 +292,28 @@ def _survey_averages(session: Session, start: dt.datetime, end: dt.datetime):
             func.avg(s.speed),
             func.avg(s.clarity),
             func.avg(s.overall),
-        ).where(s.answered_at >= start, s.answered_at < end, s.deleted_at.is_(None))
+        ).where(s.answered_at >= start, s.answered_at < end, s.deleted_at.is_(None), *w.mine(s))
     ).one()
 
 
 def satisfaction_figures(session: Session, w: Window, trend_weeks: int) -> SatisfactionFigures:
     """Averages per dimension, offers and the response rate, and the trend of the weeks before."""
-    responses, courtesy, speed, clarity, overall = _survey_averages(session, w.start, w.end)
+    responses, courtesy, speed, clarity, overall = _survey_averages(session, w, w.start, w.end)
     offered = session.execute(
         select(
             func.count(),
             func.sum(case((SurveyOffer.status == "answered", 1), else_=0)),
-        ).where(w.holds(SurveyOffer.offered_at), SurveyOffer.deleted_at.is_(None))
+        ).where(
+            w.holds(SurveyOffer.offered_at),
+            SurveyOffer.deleted_at.is_(None),
+            *w.mine(SurveyOffer),
+        )
     ).one()
     offers, answered_offers = int(offered[0] or 0), int(offered[1] or 0)
     trend = []
     for back in range(trend_weeks, 0, -1):
         start = w.start - dt.timedelta(days=7 * back)
-        n, *_dims, avg = _survey_averages(session, start, start + dt.timedelta(days=7))
+        n, *_dims, avg = _survey_averages(session, w, start, start + dt.timedelta(days=7))
         trend.append(WeekAverage(w.sunday - dt.timedelta(days=7 * back), _float(avg), int(n)))
     return SatisfactionFigures(
         responses=int(responses),
@@ -312,7 +335,7 @@ def _float(value) -> float | None:
 # Feedback and follow-ups -------------------------------------------------------------------------
 def feedback_figures(session: Session, w: Window) -> FeedbackFigures:
     """Suggestions, complaints and thanks received and answered, and those left open."""
-    live = Feedback.deleted_at.is_(None)
+    live = and_(Feedback.deleted_at.is_(None), *w.mine(Feedback))
     kinds = dict(
         session.execute(
             select(Feedback.kind, func.count())
@@ -357,6 +380,7 @@ def follow_up_figures(session: Session, w: Window) -> FollowUpFigures:
             Contact.follow_up_on >= w.sunday,
             Contact.follow_up_on <= w.saturday,
             Contact.deleted_at.is_(None),
+            *w.mine(Contact),
         )
     ).one()
     return FollowUpFigures(due=int(row[0] or 0), done=int(row[1] or 0), missed=int(row[2] or 0))

@@ -20,12 +20,13 @@ import re
 from eskan_desk import i18n
 from eskan_desk.domain.markers import N_
 from eskan_desk.reports.rows import (
-    TITLE,
     Ratio,
     Score,
     Section,
     Value,
+    scope_name,
     summary_sections,
+    title,
     translator,
     week_lines,
 )
@@ -45,6 +46,7 @@ GREEN = "2E7D6B"
 SHEET_NAMES = {
     "week": N_("About"),
     "overview": N_("Key figures"),
+    "branches": N_("Branches"),
     "contacts": N_("Contacts"),
     "registrations": N_("Beneficiaries"),
     "requests": N_("Requests"),
@@ -98,10 +100,11 @@ def render_xlsx(summary: WeeklySummary, *, lang: str | None = None) -> bytes:
     t = translator(lang)
     wb = Workbook()
     wb.remove(wb.active)
-    wb.properties.title = f"{t(TITLE)} {summary.week_start.isoformat()}"
+    wb.properties.title = f"{title(summary, lang)} {summary.week_start.isoformat()}"
     wb.properties.creator = "Eskan Desk"
     hijri, gregorian = week_lines(summary, lang)
-    week_text = f"{summary.branch_name} · {hijri} · {gregorian}" if hijri else gregorian
+    scope = title(summary, lang) if summary.all_branches else scope_name(summary, lang)
+    week_text = f"{scope} · {hijri} · {gregorian}" if hijri else f"{scope} · {gregorian}"
     for section in summary_sections(summary, lang):
         ws = wb.create_sheet(sheet_name(section, t))
         ws.sheet_view.rightToLeft = i18n.is_rtl(lang)
