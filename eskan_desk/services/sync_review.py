@@ -85,7 +85,7 @@ def _record_label(session: Session, entity: str, entity_id: str) -> str:
         if number:
             return number
     ben = session.get(Beneficiary, ben_id) if ben_id else None
-    return f"{ben.full_name} ({ben.file_no})" if ben else entity_id[:8]
+    return f"{ben.full_name} · {ben.file_no}" if ben else entity_id[:8]
 
 
 def _conflict_view(session: Session, c: SyncConflict) -> ConflictView:

@@ -126,7 +126,8 @@ class SyncClient:
         self.ctx = ctx
         self.identity = Identity.load(ctx.data_dir)
         url = hq_url or (self.identity.hq_url if self.identity else None)
-        self.transport = transport or (HttpTransport(url) if url else None)
+        self._url = url
+        self._transport = transport
         self.max_changes = max_changes
         self.max_bytes = max_bytes
         self.progress = progress or (lambda _phase, _done, _total: None)
@@ -158,6 +159,18 @@ class SyncClient:
             last_error_at=dt.datetime.fromisoformat(err_at) if err_at else None,
             pull_cursor=cursor,
         )
+
+    @property
+    def transport(self) -> Transport | None:
+        """The way to HQ, made when first needed: status, export and import need no network
+        (and a store enrolled through an in-process HQ has no HTTP address)."""
+        if self._transport is None and self._url:
+            self._transport = HttpTransport(self._url)
+        return self._transport
+
+    @transport.setter
+    def transport(self, value: Transport | None) -> None:
+        self._transport = value
 
     def _require(self) -> tuple[Identity, Transport]:
         if self.identity is None:

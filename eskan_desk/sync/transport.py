@@ -61,12 +61,18 @@ class HttpTransport:
         self.timeout = timeout
 
     def _connection(self) -> http.client.HTTPConnection:
+        # A short wait to connect (HQ away answers nothing), a long one for HQ's answer.
         p = self._parsed
         if p.scheme == "https":
-            return http.client.HTTPSConnection(
-                p.hostname, p.port, timeout=self.timeout, context=ssl.create_default_context()
+            conn: http.client.HTTPConnection = http.client.HTTPSConnection(
+                p.hostname, p.port, timeout=CONNECT_TIMEOUT_S, context=ssl.create_default_context()
             )
-        return http.client.HTTPConnection(p.hostname, p.port, timeout=self.timeout)
+        else:
+            conn = http.client.HTTPConnection(p.hostname, p.port, timeout=CONNECT_TIMEOUT_S)
+        conn.connect()
+        if conn.sock is not None:
+            conn.sock.settimeout(self.timeout)
+        return conn
 
     def _request(
         self,
@@ -75,8 +81,9 @@ class HttpTransport:
         body: bytes | None = None,
         headers: dict[str, str] | None = None,
     ) -> dict[str, Any]:
-        conn = self._connection()
+        conn = None
         try:
+            conn = self._connection()
             conn.request(method, self._parsed.path + path, body=body, headers=headers or {})
             resp = conn.getresponse()
             raw = resp.read()
@@ -87,7 +94,8 @@ class HttpTransport:
                 "unreachable", UNREACHABLE, {"url": self.url, "reason": reason}, retry=True
             ) from exc
         finally:
-            conn.close()
+            if conn is not None:
+                conn.close()
         try:
             data = json.loads(raw) if raw else {}
         except ValueError:

@@ -30,12 +30,14 @@ from eskan_desk.ui.registration_form import FORM as REGISTRATION_FORM
 from eskan_desk.ui.registration_form import RegistrationPage
 from eskan_desk.ui.registry_page import RegistryPage
 from eskan_desk.ui.session import Page, UiSession
+from eskan_desk.ui.sync_page import AutoSync
 
 STATUS_REFRESH_MS = 30_000
 
 
 def navigation_pages() -> list[type[Page]]:
     """Pages in the navigation, in order. Each page declares the roles that see it."""
+    from eskan_desk.ui.conflicts_page import ConflictsPage
     from eskan_desk.ui.dashboard_page import DashboardPage
     from eskan_desk.ui.feedback_page import FeedbackPage
     from eskan_desk.ui.referrals_page import ReferralsPage
@@ -43,6 +45,7 @@ def navigation_pages() -> list[type[Page]]:
     from eskan_desk.ui.requests_page import RequestsPage
     from eskan_desk.ui.settings_page import SettingsPage
     from eskan_desk.ui.staff_page import StaffPage
+    from eskan_desk.ui.sync_page import SyncPage
 
     return [
         DashboardPage,
@@ -53,6 +56,8 @@ def navigation_pages() -> list[type[Page]]:
         FeedbackPage,
         ReportsPage,
         StaffPage,
+        SyncPage,
+        ConflictsPage,
         SettingsPage,
     ]
 
@@ -72,6 +77,8 @@ class MainWindow(QMainWindow):
         self._status_timer = QTimer(self, interval=STATUS_REFRESH_MS)
         self._status_timer.timeout.connect(self.refresh_status)
         self._status_timer.start()
+        self.auto_sync = AutoSync(self, session)  # syncs with HQ in the background
+        self.auto_sync.start()
         self.show_page("dashboard")
 
     # Layout ----------------------------------------------------------------------------
@@ -243,7 +250,23 @@ class MainWindow(QMainWindow):
         self.sync_label.setText(
             _("Changes waiting to sync: {n}").format(n=f"{pending_changes(self.session.ctx):,}")
         )
+        self._show_conflict_count()
+
+    def _show_conflict_count(self) -> None:
+        """Open sync conflicts, beside their page's name (for the roles that resolve them)."""
+        from eskan_desk.ui.conflicts_page import ConflictsPage, conflict_count
+
+        for i in range(self.nav.count()):
+            item = self.nav.item(i)
+            if item.data(Qt.ItemDataRole.UserRole) == ConflictsPage.page_id:
+                n = conflict_count(self.session)
+                title = _(ConflictsPage.title)
+                item.setText(f"{title} ({n:,})" if n else title)
+                font = item.font()
+                font.setBold(bool(n))
+                item.setFont(font)
 
     def closeEvent(self, event: Any) -> None:
         self._status_timer.stop()
+        self.auto_sync.stop()
         super().closeEvent(event)
