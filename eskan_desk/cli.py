@@ -441,6 +441,46 @@ def cmd_requests_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from eskan_desk.services.backup import backup_store
+
+    info = with_store(args, lambda ctx: backup_store(ctx, Path(args.out)))
+    if args.json:
+        _print_json(
+            {
+                "out": str(info.path),
+                "bytes": info.bytes,
+                "branch": info.branch_code,
+                "schema": info.schema,
+            }
+        )
+    else:
+        print(
+            _("Backup of branch {branch} written to {path}.").format(
+                branch=info.branch_code, path=info.path
+            )
+        )
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from eskan_desk.app import default_data_dir
+    from eskan_desk.services.backup import restore_store
+
+    info = restore_store(args.data_dir or default_data_dir(), Path(args.file))
+    with_store(args, lambda ctx: None)  # opens it once: migrations run if the backup is older
+    if args.json:
+        _print_json({"restored": str(info.path), "branch": info.branch_code, "schema": info.schema})
+    else:
+        print(
+            _(
+                "The store of branch {branch} was restored from {path}. To sync it, enroll "
+                "this PC with HQ again."
+            ).format(branch=info.branch_code, path=info.path)
+        )
+    return 0
+
+
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     from eskan_desk.services.audit import verify_audit_chain
 
@@ -667,6 +707,11 @@ def build_parser() -> argparse.ArgumentParser:
     from eskan_desk.cli_feedback import register as register_feedback
 
     register_feedback(sub, add)
+
+    sp = add(sub, "backup", cmd_backup, "copy the store to a file, while it is in use")
+    sp.add_argument("--out", required=True, help="the backup file to write")
+    sp = add(sub, "restore", cmd_restore, "put a backup in place of the store (app closed)")
+    sp.add_argument("file", help="a file written by 'eskan backup'")
 
     aud = sub.add_parser("audit", help="the audit trail").add_subparsers(
         dest="action", required=True, metavar="ACTION"

@@ -77,6 +77,8 @@ FIELD_LABELS: dict[str, str] = {
     "role": N_("Role"),
     "request": N_("Request"),
     "kind": N_("Form"),
+    "file": N_("File"),
+    "choice": N_("Choice"),
 }
 
 

@@ -1,0 +1,141 @@
+"""Backups of the store: one SQLite file, taken live, restored whole or not at all.
+
+A backup holds the store only, never this PC's sync key (``sync-device.json``): a restored store
+is a new device to HQ and is enrolled again with a new one-time code. Its changes that HQ has not
+acknowledged are sent again then; those HQ already has are recognised by their change ids.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from eskan_desk.app import STORE_FILE, AppContext
+from eskan_desk.domain.errors import StoreError, ValidationError
+from eskan_desk.domain.markers import N_
+from eskan_desk.models import migrate
+from eskan_desk.services.sync_status import IDENTITY_FILE
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    bytes: int
+    branch_code: str
+    schema: str
+
+
+def backup_store(ctx: AppContext, out: Path) -> BackupInfo:
+    """Copy the live store to ``out`` with SQLite's online backup (others may keep writing).
+
+    Raises:
+        StoreError: the file cannot be written (no space, no folder); nothing is left behind.
+    """
+    out = Path(out)
+    folder = out.resolve().parent
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".eskan-backup-", suffix=".part", dir=folder)
+        os.close(fd)
+    except OSError as exc:
+        raise StoreError(
+            N_("Cannot write {path}: {reason}"), {"path": out, "reason": exc.strerror}
+        ) from exc
+    raw = ctx.store.engine.raw_connection()
+    try:
+        with contextlib.closing(sqlite3.connect(tmp)) as target:
+            raw.driver_connection.backup(target)  # type: ignore[union-attr]
+        os.replace(tmp, out)
+    except (OSError, sqlite3.Error) as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise StoreError(
+            N_("Cannot write {path}: {reason}"),
+            {"path": out, "reason": getattr(exc, "strerror", None) or str(exc)},
+        ) from exc
+    finally:
+        raw.close()
+    return inspect_backup(out)
+
+
+def inspect_backup(path: Path) -> BackupInfo:
+    """What a backup file holds.
+
+    Raises:
+        ValidationError: not an Eskan Desk store, or damaged.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ValidationError("file", N_("no such file: {path}"), {"path": path})
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+            if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                raise sqlite3.DatabaseError("quick_check")
+            schema = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+            code = conn.execute(
+                "SELECT b.code FROM sync_state s JOIN branches b ON b.id = s.value "
+                "WHERE s.key = 'branch_id'"
+            ).fetchone()
+    except (sqlite3.Error, TypeError) as exc:
+        raise ValidationError(
+            "file", N_("{path} is not an Eskan Desk backup, or it is damaged"), {"path": path}
+        ) from exc
+    if code is None:
+        raise ValidationError(
+            "file", N_("{path} is not an Eskan Desk backup, or it is damaged"), {"path": path}
+        )
+    if int(schema) > int(migrate.head_revision()):
+        raise ValidationError(
+            "file",
+            N_("{path} was made by a newer Eskan Desk (schema {schema}); upgrade first"),
+            {"path": path, "schema": schema},
+        )
+    return BackupInfo(path=path, bytes=path.stat().st_size, branch_code=code[0], schema=schema)
+
+
+def restore_store(data_dir: Path, backup: Path) -> BackupInfo:
+    """Put ``backup`` in place of the store in ``data_dir`` (the store must not be open).
+
+    The store being replaced is kept in ``backups/``; this PC's enrollment with HQ is set aside
+    (``sync-device.json.replaced``): enroll again to sync the restored store.
+
+    Raises:
+        ValidationError: the file is not a usable backup; nothing was changed.
+        StoreError: the data folder cannot be written.
+    """
+    info = inspect_backup(backup)
+    data_dir = Path(data_dir)
+    store = data_dir / STORE_FILE
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".eskan-restore-", suffix=".part", dir=data_dir)
+        os.close(fd)
+        with (
+            contextlib.closing(sqlite3.connect(f"file:{backup}?mode=ro", uri=True)) as source,
+            contextlib.closing(sqlite3.connect(tmp)) as target,
+        ):
+            source.backup(target)
+        if store.exists():
+            keep = data_dir / "backups"
+            keep.mkdir(exist_ok=True)
+            with (
+                contextlib.closing(sqlite3.connect(store)) as old,
+                contextlib.closing(sqlite3.connect(keep / "eskan-before-restore.sqlite3")) as copy,
+            ):
+                old.backup(copy)
+        for suffix in ("-wal", "-shm"):
+            Path(str(store) + suffix).unlink(missing_ok=True)
+        os.replace(tmp, store)
+        identity = data_dir / IDENTITY_FILE
+        if identity.exists():
+            os.replace(identity, data_dir / (IDENTITY_FILE + ".replaced"))
+    except (OSError, sqlite3.Error) as exc:
+        with contextlib.suppress(NameError, OSError):
+            Path(tmp).unlink(missing_ok=True)
+        raise StoreError(
+            N_("Cannot write {path}: {reason}"),
+            {"path": store, "reason": getattr(exc, "strerror", None) or str(exc)},
+        ) from exc
+    return info
