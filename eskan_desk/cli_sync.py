@@ -90,7 +90,9 @@ def cmd_enroll(args: argparse.Namespace, context: Callable[..., Any]) -> int:
     ctx = context(args)
     try:
         _authorize(ctx, args, Action.ENROLL_DEVICE)
-        identity = _client(args, ctx).enroll(args.hq, args.code, args.device_name)
+        identity = _client(args, ctx).enroll(
+            args.hq, args.code, args.device_name, replace=args.replace
+        )
     finally:
         ctx.close()
     _emit(
@@ -258,6 +260,11 @@ def register_sync(sub: Any, add: Callable[..., argparse.ArgumentParser], context
     e.add_argument("--hq", required=True, help="HQ address, e.g. https://hq.example.org")
     e.add_argument("--code", required=True, help="the code printed by 'eskan-hq enroll'")
     e.add_argument("--device-name", help="a name for this PC (default: its host name)")
+    e.add_argument(
+        "--replace",
+        action="store_true",
+        help="enroll again, replacing this PC's identity (after HQ revoked it)",
+    )
     x = add(actions, "export", bind(cmd_export), "write pending batches to a file for a USB stick")
     x.add_argument("--out", required=True, help="the batch file to write")
     x.add_argument("--batch-size", type=int, help="changes per batch (default 2000)")

@@ -4,7 +4,10 @@ Push is resumable and bounded in memory: batches are cut from the outbox one at 
 ``MAX_BATCH_CHANGES`` rows and ``MAX_BATCH_BYTES`` bytes), numbered once and for all when cut,
 and marked acknowledged only when HQ's answer for that number arrives. A batch cut and not yet
 acknowledged is sent again with the very same bytes, so HQ answers a replay with the same
-acknowledgement. A killed process or a dropped link costs at most the batch in flight.
+acknowledgement. While one batch is on its way, the next is cut and built (and the answer to the
+one before is written) beside it, so the branch's own work hides behind HQ's. A killed process
+or a dropped link costs at most the batch in flight and the answer just received: both are sent
+again and answered from HQ's record.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ import os
 import socket
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,6 +42,7 @@ from eskan_desk.sync.transport import HttpTransport, Transport
 CUT_KEY = "batch_cut"  # last batch number cut from the outbox
 BATCH_ACKED_KEY = "batch_acked"  # last batch number HQ acknowledged
 CURSOR_KEY = "pull_cursor"
+NUMBERING_KEY = "batch_device"  # the device the batch numbers were given for
 LAST_SYNC_KEY = "last_sync_at"
 LAST_ERROR_KEY = "last_error"
 LAST_ERROR_AT_KEY = "last_error_at"
@@ -181,19 +186,27 @@ class SyncClient:
 
     # -- enrollment --------------------------------------------------------------------------
 
-    def enroll(self, hq_url: str, code: str, device_name: str | None = None) -> Identity:
+    def enroll(
+        self, hq_url: str, code: str, device_name: str | None = None, *, replace: bool = False
+    ) -> Identity:
         """Exchange HQ's one-time code for this device's identity and key.
+
+        ``replace`` enrolls a PC that is enrolled already (its device was revoked at HQ, or the
+        PC is being moved to another HQ); the old identity is overwritten.
 
         Raises:
             SyncError: HQ unreachable or the code refused.
         """
-        if self.identity is not None:
+        if self.identity is not None and not replace:
             raise SyncError(
                 "enrolled",
-                N_("This PC is already enrolled with HQ at {url}."),
+                N_(
+                    "This PC is already enrolled with HQ at {url}. To enroll it again "
+                    "(after HQ revoked it), use --replace."
+                ),
                 {"url": self.identity.hq_url},
             )
-        transport = self.transport or HttpTransport(hq_url)
+        transport = self._transport or HttpTransport(hq_url)
         branch = current_branch(self.ctx)
         answer = transport.enroll(
             {
@@ -232,36 +245,71 @@ class SyncClient:
         """The oldest batch not acknowledged yet, cutting a new one from the outbox if needed."""
         identity, _ = self._require()
         with self.ctx.store.write() as session:
+            self._own_numbering(session, identity)
             acked = int(self._state(session, BATCH_ACKED_KEY))
             cut = int(self._state(session, CUT_KEY))
             seq = acked + 1
-            if seq > cut and not self._cut(session, seq):
+            stored = self._cut_rows(session, seq) if seq > cut else None
+            if seq > cut and stored is None:
                 return None
-        return self._build(identity, seq)
+        if stored is None:
+            return self._build(identity, seq)
+        return self._batch(identity, seq, stored)
+
+    def _own_numbering(self, session: Session, identity: Identity) -> None:
+        """Batch numbers belong to one device: a store enrolled anew (restored from a backup,
+        or re-enrolled after a revocation) numbers its unsent changes from 1 for the new one.
+        Changes HQ already holds are recognised there by their change ids."""
+        owner = self._state(session, NUMBERING_KEY, "")
+        if owner == identity.device_id:
+            return
+        if owner:
+            conn = session.connection()
+            conn.execute(text("UPDATE sync_outbox SET batch_seq = NULL WHERE acked_at IS NULL"))
+            conn.execute(
+                text(
+                    "UPDATE sync_outbox SET batch_seq = 0 "
+                    "WHERE acked_at IS NOT NULL AND batch_seq > 0"
+                )
+            )
+            self._set(session, CUT_KEY, 0)
+            self._set(session, BATCH_ACKED_KEY, 0)
+        self._set(session, NUMBERING_KEY, identity.device_id)
 
     def _cut(self, session: Session, seq: int) -> bool:
+        return self._cut_rows(session, seq) is not None
+
+    def _cut_rows(self, session: Session, seq: int) -> list[Sequence[Any]] | None:
+        """Number the oldest uncut changes batch ``seq`` (at most ``max_changes`` of them and
+        about ``max_bytes``); return their rows as :meth:`_build` reads them, None if none.
+
+        Reads each change once: the rows cut are the rows the batch is built from.
+        """
         conn = session.connection()
-        sizes = conn.execute(
+        found = conn.execute(
             text(
-                "SELECT seq, length(payload) FROM sync_outbox WHERE batch_seq IS NULL "
-                "ORDER BY seq LIMIT :n"
+                "SELECT seq, length(payload), change_id, entity, op, version, base_version, "
+                "payload FROM sync_outbox WHERE batch_seq IS NULL ORDER BY seq LIMIT :n"
             ),
             {"n": self.max_changes},
-        ).all()
-        if not sizes:
-            return False
-        total, last = 0, sizes[0][0]
-        for oseq, size in sizes:
+        )
+        stored: list[Sequence[Any]] = []
+        total = last = 0
+        for oseq, size, *change in found:
             if total and total + size + 100 > self.max_bytes:
                 break
             total += size + 100
             last = oseq
+            stored.append(change)
+        found.close()
+        if not stored:
+            return None
         conn.execute(
             text("UPDATE sync_outbox SET batch_seq = :b WHERE batch_seq IS NULL AND seq <= :s"),
             {"b": seq, "s": last},
         )
         self._set(session, CUT_KEY, seq)
-        return True
+        return stored
 
     def _build(self, identity: Identity, seq: int) -> Batch:
         rows_ = self.ctx.store.fetch(
@@ -269,58 +317,117 @@ class SyncClient:
             "WHERE batch_seq = ? ORDER BY seq",
             (seq,),
         )
-        changes = [[c, e, o, v, b, json.loads(p)] for c, e, o, v, b, p in rows_]
-        return protocol.build_batch(
+        return self._batch(identity, seq, rows_)
+
+    def _batch(self, identity: Identity, seq: int, stored: Sequence[Sequence[Any]]) -> Batch:
+        # The stored payloads are spliced into the body as they are (canonical JSON): the same
+        # bytes as parsing and encoding them again, whichever version cut the batch.
+        return protocol.batch_from_json(
             device_id=identity.device_id,
             key=identity.key,
             seq=seq,
             schema=migrate.head_revision(),
-            changes=changes,
+            count=len(stored),
+            raw=protocol.changes_json(stored),
         )
 
     def _mark_acked(self, ack: dict[str, Any], batch_seq: int) -> None:
+        self._check_ack(ack, batch_seq)
+        with self.ctx.store.write() as session:
+            self._write_ack(session, batch_seq)
+
+    def _check_ack(self, ack: dict[str, Any], batch_seq: int) -> None:
         identity, _ = self._require()
         if ack.get("device_id") != identity.device_id or int(ack.get("seq", -1)) != batch_seq:
             raise SyncError("ack", N_("HQ answered for another batch; nothing was marked sent."))
+
+    def _write_ack(self, session: Session, batch_seq: int) -> None:
+        """Mark batch ``batch_seq`` acknowledged (its answer already checked)."""
+        acked = int(self._state(session, BATCH_ACKED_KEY))
+        if batch_seq <= acked:
+            return  # already (the same answer imported twice)
+        if batch_seq != acked + 1:
+            raise SyncError("ack", N_("HQ answered for another batch; nothing was marked sent."))
+        conn = session.connection()
+        now = self.ctx.now()
+        top = conn.execute(
+            text("SELECT max(seq) FROM sync_outbox WHERE batch_seq = :b"), {"b": batch_seq}
+        ).scalar_one()
+        conn.execute(
+            update(OutboxChange).where(OutboxChange.batch_seq == batch_seq).values(acked_at=now)
+        )
+        self._set(session, BATCH_ACKED_KEY, batch_seq)
+        if top is not None:
+            self._set(session, ACKED_KEY, top)
+
+    def _advance(self, identity: Identity, answered: int | None, seq: int) -> Batch | None:
+        """In one transaction, mark batch ``answered`` acknowledged (if given) and cut batch
+        ``seq`` unless it is cut already; then build batch ``seq``. None: nothing to send."""
         with self.ctx.store.write() as session:
-            acked = int(self._state(session, BATCH_ACKED_KEY))
-            if batch_seq <= acked:
-                return  # already (the same answer imported twice)
-            if batch_seq != acked + 1:
-                raise SyncError(
-                    "ack", N_("HQ answered for another batch; nothing was marked sent.")
+            if answered is not None:
+                self._write_ack(session, answered)
+            if seq <= int(self._state(session, CUT_KEY)):
+                stored = (
+                    session.connection()
+                    .execute(
+                        text(
+                            "SELECT change_id, entity, op, version, base_version, payload "
+                            "FROM sync_outbox WHERE batch_seq = :b ORDER BY seq"
+                        ),
+                        {"b": seq},
+                    )
+                    .all()
                 )
-            conn = session.connection()
-            now = self.ctx.now()
-            top = conn.execute(
-                text("SELECT max(seq) FROM sync_outbox WHERE batch_seq = :b"), {"b": batch_seq}
-            ).scalar_one()
-            conn.execute(
-                update(OutboxChange).where(OutboxChange.batch_seq == batch_seq).values(acked_at=now)
-            )
-            self._set(session, BATCH_ACKED_KEY, batch_seq)
-            if top is not None:
-                self._set(session, ACKED_KEY, top)
+            else:
+                stored = self._cut_rows(session, seq)
+                if stored is None:
+                    return None
+        return self._batch(identity, seq, stored)
+
+    def _settle(self, job: Future[Batch | None], answered: int | None) -> Batch | None:
+        """The batch ``job`` prepared; if the job failed, ``answered`` is marked here."""
+        try:
+            return job.result()
+        except BaseException:
+            if answered is not None:
+                with contextlib.suppress(Exception), self.ctx.store.write() as session:
+                    self._write_ack(session, answered)
+            raise
 
     # -- push and pull -----------------------------------------------------------------------
 
     def push(self) -> SyncResult:
         """Send every pending change, batch by batch, and mark each acknowledged batch."""
-        _identity, transport = self._require()
+        identity, transport = self._require()
         result = SyncResult()
         from eskan_desk.services.sync_status import pending_changes
 
         total = pending_changes(self.ctx)
-        while True:
-            batch = self.next_batch()
-            if batch is None:
-                break
-            ack = transport.push(batch)
-            self._mark_acked(ack, batch.seq)
-            result.batches += 1
-            result.changes += batch.header["count"]
-            result.conflicts += int(ack.get("conflicts", 0))
-            self.progress("push", result.changes, max(total, result.changes))
+        batch = self.next_batch()
+        answered: int | None = None  # acknowledged by HQ, not yet marked here
+        with ThreadPoolExecutor(1, thread_name_prefix="eskan-sync") as beside:
+            while batch is not None:
+                # The next batch is cut and built (and the last answer marked) while this one
+                # travels and HQ applies it.
+                job = beside.submit(self._advance, identity, answered, batch.seq + 1)
+                carried, answered = answered, None
+                try:
+                    ack = transport.push(batch)
+                    self._check_ack(ack, batch.seq)
+                except BaseException:
+                    with contextlib.suppress(Exception):
+                        self._settle(job, carried)
+                    raise
+                upcoming = self._settle(job, carried)
+                answered = batch.seq
+                result.batches += 1
+                result.changes += batch.header["count"]
+                result.conflicts += int(ack.get("conflicts", 0))
+                self.progress("push", result.changes, max(total, result.changes))
+                batch = upcoming
+        if answered is not None:
+            with self.ctx.store.write() as session:
+                self._write_ack(session, answered)
         return result
 
     def pull(self) -> SyncResult:
@@ -465,7 +572,8 @@ class SyncClient:
 
     def _pending_batches(self) -> Iterator[Batch]:
         identity, _ = self._require_identity()
-        with self.ctx.store.read() as session:
+        with self.ctx.store.write() as session:
+            self._own_numbering(session, identity)
             acked = int(self._state(session, BATCH_ACKED_KEY))
         seq = acked + 1
         while True:

@@ -16,18 +16,39 @@ import json
 import logging
 import secrets
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent import futures
 from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from operator import itemgetter
 from typing import Any, BinaryIO
 
-from sqlalchemy import Connection, Engine, func, insert, inspect, select, text, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import (
+    ARRAY,
+    Connection,
+    Engine,
+    String,
+    Table,
+    any_,
+    bindparam,
+    func,
+    insert,
+    inspect,
+    select,
+    text,
+    update,
+)
+from sqlalchemy import types as sqltypes
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.sql.elements import ColumnElement
 
 from eskan_desk.domain.hlc import HybridClock
 from eskan_desk.domain.ids import uuid7
 from eskan_desk.domain.markers import N_
 from eskan_desk.models import Base, DuplicateAlert, SyncConflict, migrate
 from eskan_desk.models.engine import make_engine
+from eskan_desk.services.beneficiaries import ATTESTED_FIELDS
 from eskan_desk.services.sync_status import HQ_BRANCH_CODE
 from eskan_desk.sync import protocol, rows
 from eskan_desk.sync.hq_models import (
@@ -47,6 +68,8 @@ ENROLL_TTL = dt.timedelta(days=7)
 PULL_LIMIT = 1000
 APPLY_LOCK = 720_531  # pg_advisory_xact_lock key of batch application
 CHUNK = 500
+_BESIDE = futures.ThreadPoolExecutor(4, thread_name_prefix="eskan-hq-copy")
+ATTESTED = frozenset(ATTESTED_FIELDS)
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over a phone
 
 
@@ -387,7 +410,7 @@ class HQ:
                 .where(Device.id == dev.id)
                 .values(last_seq=batch.seq, last_batch_at=now)
             )
-            return ack
+            return json.loads(canonical(ack))  # the very answer a replay gets, key for key
 
     def _apply_changes(self, conn: Connection, dev: Any, changes: list[list[Any]]) -> _Outcome:
         tables = rows.synced_tables()
@@ -410,43 +433,53 @@ class HQ:
         ledger = self._ledger(conn, [c[0] for c in changes])
         existing = self._existing(conn, changes)
         out = _Outcome()
-        run: list[dict[str, Any]] = []
-        run_entity = ""
+        # New rows wait here, by kind, until a statement must see them (a merge, a conflict,
+        # the end of the batch); then each kind goes in with one bulk insert, every table
+        # before the tables that refer to it.
+        pending: dict[str, list[dict[str, Any]]] = {}
+        append_only, audience, decode = rows.APPEND_ONLY, rows.audience, rows.decode
 
         def flush() -> None:
-            if run:
-                conn.execute(insert(tables[run_entity]), run)
-                run.clear()
+            for kind in _insert_order(pending):
+                _insert_many(conn, tables[kind], pending[kind])
+            pending.clear()
+
+        # A change id new here has its digest taken at the end, while its row is written; one
+        # that comes twice in this batch has both taken when the second comes.
+        fresh: dict[str, list[Any]] = {}
+        undigested: list[tuple[dict[str, Any], list[Any]]] = []
 
         for change in changes:
             change_id, entity, _op, version, base_version, row = change
-            digest = content_hash(change)
             seen = ledger.get(change_id)
+            if seen is None and change_id in fresh:
+                seen = ledger[change_id] = content_hash(fresh.pop(change_id))
             if seen is not None:
-                if seen != digest:
+                if seen != content_hash(change):
                     flush()
                     self._conflict_same_id(conn, dev, change, out)
                 else:
                     out.skipped += 1
                 continue
-            ledger[change_id] = digest
+            fresh[change_id] = change
             feed = {
                 "change_id": change_id,
                 "device_id": dev.id,
                 "entity": entity,
                 "entity_id": row["id"],
-                "audience": rows.audience(entity, row),
-                "content_hash": digest,
+                "audience": audience(entity, row),
+                "content_hash": "",  # below
                 "version": version,
             }
+            undigested.append((feed, change))
             current = existing.get(row["id"])
             if current is None:
-                if entity != run_entity:
-                    flush()
-                    run_entity = entity
-                run.append(rows.decode(entity, row))
+                run = pending.get(entity)
+                if run is None:
+                    run = pending[entity] = []
+                run.append(decode(entity, row))
                 existing[row["id"]] = (entity, row["branch_id"], version)
-                if entity not in rows.APPEND_ONLY:
+                if entity not in append_only:
                     out.versions.append(_version(row))
                 if entity == "beneficiaries":
                     out.new_beneficiaries.append(row)
@@ -474,23 +507,45 @@ class HQ:
             if merged is not row:
                 feed["device_id"] = HQ_WRITER  # the sender must see what the merge made
             out.feed.append(feed)
-        flush()
-        if out.versions:
-            conn.execute(insert(RowVersion), out.versions)
+
+        def digest() -> None:
+            for feed, change in undigested:
+                feed["content_hash"] = content_hash(change)
+
+        if self.is_pg and pending:
+            # The new rows travel to PostgreSQL, and it writes them, while the digests are
+            # taken here (the connection is the other thread's until it is done).
+            job = _BESIDE.submit(flush)
+            try:
+                digest()
+            finally:
+                futures.wait([job])
+            job.result()
+        else:
+            flush()
+            digest()
         if out.new_beneficiaries:
-            self._duplicate_alerts(conn, out)
+            self._duplicate_alerts(conn, out)  # adds versions and feed entries: before both
+        if out.versions:
+            _insert_many(conn, RowVersion.__table__, out.versions)
         if out.feed:
-            conn.execute(insert(ChangeRecord), out.feed)
+            _insert_many(conn, ChangeRecord.__table__, out.feed)
         return out
+
+    def _ids_in(self, column: Any, ids: list[str]) -> Iterator[ColumnElement[bool]]:
+        """``column IN ids`` in as few statements as the backend takes: one ``= ANY(array)``
+        on PostgreSQL (a short statement, prepared once), chunks of ``CHUNK`` elsewhere."""
+        if self.is_pg:
+            yield column == any_(bindparam("ids", list(ids), type_=ARRAY(String)))
+            return
+        for i in range(0, len(ids), CHUNK):
+            yield column.in_(ids[i : i + CHUNK])
 
     def _ledger(self, conn: Connection, change_ids: list[str]) -> dict[str, str]:
         found: dict[str, str] = {}
-        for i in range(0, len(change_ids), CHUNK):
-            chunk = change_ids[i : i + CHUNK]
+        for where in self._ids_in(ChangeRecord.change_id, change_ids):
             for cid, digest in conn.execute(
-                select(ChangeRecord.change_id, ChangeRecord.content_hash).where(
-                    ChangeRecord.change_id.in_(chunk)
-                )
+                select(ChangeRecord.change_id, ChangeRecord.content_hash).where(where)
             ):
                 found[cid] = digest
         return found
@@ -505,8 +560,8 @@ class HQ:
         tables = rows.synced_tables()
         for entity, ids in by_entity.items():
             t = tables[entity]
-            for i in range(0, len(ids), CHUNK):
-                q = select(t.c.id, t.c.branch_id, t.c.version).where(t.c.id.in_(ids[i : i + CHUNK]))
+            for where in self._ids_in(t.c.id, ids):
+                q = select(t.c.id, t.c.branch_id, t.c.version).where(where)
                 for rid, branch_id, version in conn.execute(q):
                     found[rid] = (entity, branch_id, version)
         return found
@@ -536,9 +591,13 @@ class HQ:
             result = incoming  # written on top of what HQ has: a fast-forward
         else:
             result = self._field_merge(conn, dev, entity, base_version, incoming, current, out)
+            # The sender's own version is the base of its next offline edit: keep it too.
+            out.versions.append(_version(incoming))
         conn.execute(t.update().where(t.c.id == incoming["id"]).values(rows.decode(entity, result)))
         if entity not in rows.APPEND_ONLY:
             out.versions.append(_version(result))
+        if entity == "beneficiaries" and result["national_id"] != current["national_id"]:
+            out.new_beneficiaries.append(result)  # a corrected ID may be held at another branch
         return result
 
     def _field_merge(
@@ -552,7 +611,14 @@ class HQ:
         out: _Outcome,
     ) -> dict[str, Any]:
         base = None
-        if base_version is not None:
+        written = [
+            v["payload"]
+            for v in out.versions
+            if v["entity_id"] == incoming["id"] and v["version"] == base_version
+        ]  # the base may be a version this very batch wrote (not inserted yet)
+        if written:
+            base = json.loads(written[-1])
+        elif base_version is not None:
             payload = conn.execute(
                 select(RowVersion.payload).where(
                     RowVersion.entity_id == incoming["id"], RowVersion.version == base_version
@@ -563,15 +629,21 @@ class HQ:
         owned = rows.HQ_OWNED.get(entity, frozenset())
         result = dict(current)
         other_device = None
+        changed_here: set[str] = set()  # by the sender since the base
+        changed_there: set[str] = set()  # at HQ since the base
         for key, value in incoming.items():
             if key in rows.META or key == "id":
                 continue
             cur_v = current.get(key)
-            if norm(key, value) == norm(key, cur_v):
-                continue
             base_v = base.get(key) if base is not None else None
             ours = base is None or norm(key, value) != norm(key, base_v)
             theirs = base is None or norm(key, cur_v) != norm(key, base_v)
+            if ours:
+                changed_here.add(key)
+            if theirs:
+                changed_there.add(key)
+            if norm(key, value) == norm(key, cur_v):
+                continue
             if ours and not theirs:
                 result[key] = value
             elif theirs and not ours:
@@ -585,6 +657,7 @@ class HQ:
                 self._record_conflict(
                     conn, entity, current, key, base_v, cur_v, value, other_device, dev, out
                 )
+        _check_verification(entity, result, changed_here, changed_there)
         self.clock.update(max(int(current["version"]), int(incoming["version"])))
         result["version"] = self.clock.now()
         result["updated_at"] = max(current["updated_at"], incoming["updated_at"])
@@ -641,9 +714,7 @@ class HQ:
         }
         conn.execute(insert(SyncConflict.__table__), [row])
         out.versions.append(_version(rows.encode("sync_conflicts", row)))
-        out.feed.append(
-            _hq_feed("sync_conflicts", row["id"], current["branch_id"], row["version"])
-        )
+        out.feed.append(_hq_feed("sync_conflicts", row["id"], current["branch_id"], row["version"]))
         out.conflicts += 1
 
     def _conflict_same_id(
@@ -679,30 +750,52 @@ class HQ:
             select(Device.branch_id, Device.branch_code, Device.branch_name)
         ):
             names.setdefault(dev_row.branch_id, (dev_row.branch_code, dev_row.branch_name))
+        # Every holder of the batch's national IDs in one statement, not one per new file.
+        nids = dict.fromkeys(b["national_id"] for b in out.new_beneficiaries)
+        holders: dict[str, list[Any]] = {}
+        for where in self._ids_in(ben.c.national_id, [n for n in nids if isinstance(n, str)]):
+            q = select(ben.c.id, ben.c.branch_id, ben.c.file_no, ben.c.national_id).where(
+                where, ben.c.deleted_at.is_(None)
+            )
+            for r in conn.execute(q):
+                holders.setdefault(r.national_id, []).append(r)
         alerts: list[dict[str, Any]] = []
-        for new in out.new_beneficiaries:
-            others = conn.execute(
-                select(ben.c.id, ben.c.branch_id, ben.c.file_no).where(
-                    ben.c.national_id == new["national_id"],
-                    ben.c.branch_id != new["branch_id"],
-                    ben.c.deleted_at.is_(None),
+        known = {
+            (a.beneficiary_id, a.other_beneficiary_id)
+            for a in conn.execute(
+                select(DuplicateAlert.beneficiary_id, DuplicateAlert.other_beneficiary_id).where(
+                    DuplicateAlert.beneficiary_id.in_([b["id"] for b in out.new_beneficiaries])
                 )
-            ).all()
+            )
+        }
+        for new in out.new_beneficiaries:
+            nid = new["national_id"]
+            if isinstance(nid, str):
+                others = [r for r in holders.get(nid, ()) if r.branch_id != new["branch_id"]]
+            else:  # not a national ID a file can hold: asked on its own, as it always was
+                others = conn.execute(
+                    select(ben.c.id, ben.c.branch_id, ben.c.file_no).where(
+                        ben.c.national_id == new["national_id"],
+                        ben.c.branch_id != new["branch_id"],
+                        ben.c.deleted_at.is_(None),
+                    )
+                ).all()
             for other in others:
                 pair = (
                     (new["id"], new["branch_id"], new["file_no"]),
                     (other.id, other.branch_id, other.file_no),
                 )
                 for mine, theirs in (pair, pair[::-1]):
+                    if (mine[0], theirs[0]) in known:
+                        continue
+                    known.add((mine[0], theirs[0]))
                     code, name = names.get(theirs[1], ("?", "?"))
                     alerts.append(self._alert(new["national_id"], mine, theirs, code, name))
         if alerts:
             conn.execute(insert(DuplicateAlert.__table__), alerts)
             for a in alerts:
                 out.versions.append(_version(rows.encode("duplicate_alerts", a)))
-                out.feed.append(
-                    _hq_feed("duplicate_alerts", a["id"], a["branch_id"], a["version"])
-                )
+                out.feed.append(_hq_feed("duplicate_alerts", a["id"], a["branch_id"], a["version"]))
 
     def _alert(
         self,
@@ -917,6 +1010,20 @@ class HQ:
         return sorted(out.values(), key=lambda b: b["code"])
 
 
+def _check_verification(
+    entity: str, result: dict[str, Any], changed_here: set[str], changed_there: set[str]
+) -> None:
+    """A verification covers the data its verifier saw: when one side verified the file and the
+    other changed attested data meanwhile, the merged file must be verified again."""
+    if entity != "beneficiaries" or result.get("verified_at") is None:
+        return
+    for verified, edited in ((changed_here, changed_there), (changed_there, changed_here)):
+        if "verified_at" in verified and edited & ATTESTED:
+            result["verified_at"] = result["verified_by"] = None
+            result["registration_status"] = "incomplete"
+            return
+
+
 def _rev(value: Any) -> int:
     try:
         return int(str(value))
@@ -938,6 +1045,101 @@ def _hq_feed(entity: str, entity_id: str, audience: str, version: int) -> dict[s
         "content_hash": "",
         "version": version,
     }
+
+
+@cache
+def _table_rank() -> dict[str, int]:
+    return {t.name: i for i, t in enumerate(Base.metadata.sorted_tables)}
+
+
+def _insert_order(kinds: Iterable[str]) -> list[str]:
+    """Kinds of rows in an order that inserts every referenced table before its referrers."""
+    rank = _table_rank()
+    return sorted(kinds, key=lambda kind: rank.get(kind, -1))
+
+
+# The Python types a column of each type takes by COPY exactly as an INSERT would store them
+# (exact types: a bool is not taken for an integer, nor a datetime for a date).
+_COPY_TYPES: dict[type, frozenset[type]] = {
+    sqltypes.String: frozenset({str}),
+    sqltypes.Text: frozenset({str}),
+    sqltypes.Integer: frozenset({int}),
+    sqltypes.BigInteger: frozenset({int}),
+    sqltypes.SmallInteger: frozenset({int}),
+    sqltypes.Boolean: frozenset({bool}),
+    sqltypes.DateTime: frozenset({dt.datetime}),
+    sqltypes.Date: frozenset({dt.date}),
+    sqltypes.Numeric: frozenset({Decimal}),
+}
+_NONE = frozenset({type(None)})
+
+
+def _copy_columns(
+    conn: Connection, table: Table, values: list[dict[str, Any]]
+) -> tuple[list[str], list[list[Any]]] | None:
+    """Column names and, column by column, the values a COPY of ``values`` writes; None when a
+    COPY might store anything other than the executemany INSERT would (the caller inserts).
+
+    The values are those SQLAlchemy binds (each type's bind processor applied); a column absent
+    from the rows gets its Python default as SQLAlchemy fills it, or is left to the database
+    as an INSERT without it is.
+    """
+    keys = values[0].keys()
+    if any(v.keys() != keys for v in values) or not all(k in table.c for k in keys):
+        return None
+    dialect = conn.dialect
+    names: list[str] = []
+    data: list[list[Any]] = []
+    for col in table.columns:
+        if col.key in keys:
+            column = list(map(itemgetter(col.key), values))
+        elif col.default is not None:
+            if not col.default.is_scalar:
+                return None
+            column = [col.default.arg] * len(values)
+        else:
+            continue
+        ty = col.type
+        allowed = _COPY_TYPES.get(type(ty.impl if isinstance(ty, sqltypes.TypeDecorator) else ty))
+        if allowed is None:
+            return None
+        process = ty._cached_bind_processor(dialect)
+        if process is not None:
+            try:
+                column = list(map(process, column))
+            except Exception:
+                return None  # the INSERT raises it, as SQLAlchemy raises it
+        if not set(map(type, column)) <= allowed | _NONE:
+            return None
+        names.append(col.name)
+        data.append(column)
+    return names, data
+
+
+def _insert_many(conn: Connection, table: Table, values: list[dict[str, Any]]) -> None:
+    """Insert ``values`` in order: by ``COPY`` on PostgreSQL (several times faster than the
+    pipelined executemany, and storing the same), else one executemany ``INSERT``.
+
+    Errors come as SQLAlchemy raises them (an ``IntegrityError`` for a duplicate key).
+    """
+    if not values:
+        return
+    plan = _copy_columns(conn, table, values) if conn.dialect.name == "postgresql" else None
+    if plan is None:
+        conn.execute(insert(table), values)
+        return
+    import psycopg
+
+    names, data = plan
+    quote = conn.dialect.identifier_preparer.quote
+    sql = f"COPY {quote(table.name)} ({', '.join(quote(n) for n in names)}) FROM STDIN"
+    try:
+        with conn.connection.driver_connection.cursor() as cur, cur.copy(sql) as copy:
+            write = copy.write_row
+            for row in zip(*data, strict=True):
+                write(row)
+    except psycopg.Error as exc:
+        raise DBAPIError.instance(sql, None, exc, psycopg.Error, dialect=conn.dialect) from exc
 
 
 def _normalizer(entity: str) -> Callable[[str, Any], Any]:

@@ -25,7 +25,7 @@ import json
 import secrets
 import struct
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
@@ -55,8 +55,14 @@ class BatchError(Exception):
         self.params = params or {}
 
 
+# What json.dumps(sort_keys=True, separators=(",", ":"), ensure_ascii=False) makes, without
+# building a new encoder on every call (content_hash runs once per change at HQ).
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+_json_str = json.encoder.encode_basestring  # a str as canonical JSON (ensure_ascii=False)
+
+
 def canonical(data: Any) -> bytes:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return _CANONICAL.encode(data).encode()
 
 
 def new_key() -> str:
@@ -115,18 +121,67 @@ class Batch:
 def build_batch(
     *, device_id: str, key: str, seq: int, schema: str, changes: list[list[Any]]
 ) -> Batch:
-    body = gzip.compress(canonical({"changes": changes}), compresslevel=6, mtime=0)
+    return batch_from_json(
+        device_id=device_id,
+        key=key,
+        seq=seq,
+        schema=schema,
+        count=len(changes),
+        raw=canonical({"changes": changes}),
+    )
+
+
+def batch_from_json(
+    *, device_id: str, key: str, seq: int, schema: str, count: int, raw: bytes
+) -> Batch:
+    """Compress and sign an uncompressed body ``raw`` of ``count`` changes (canonical JSON)."""
+    body = gzip.compress(raw, compresslevel=6, mtime=0)
     header = {
         "format": FORMAT,
         "device_id": device_id,
         "seq": seq,
         "schema": schema,
-        "count": len(changes),
+        "count": count,
         "body_sha256": hashlib.sha256(body).hexdigest(),
         "body_bytes": len(body),
     }
     header["signature"] = sign(key, header)
     return Batch(header, body)
+
+
+def _json_scalar(value: Any) -> str:
+    if value is None:
+        return "null"
+    if type(value) is int:
+        return int.__repr__(value)
+    if type(value) is str:
+        return _json_str(value)
+    return canonical(value).decode()
+
+
+def changes_json(stored: Iterable[Sequence[Any]]) -> bytes:
+    """The uncompressed body of a batch of outbox rows ``(change_id, entity, op, version,
+    base_version, payload)``, ``payload`` being the row's canonical JSON text as the outbox
+    keeps it (:func:`eskan_desk.services.serialize.canonical_json`).
+
+    The same bytes as ``canonical({"changes": [[..., json.loads(payload)], ...]})`` (canonical
+    JSON read and written again is the same text), without parsing and re-encoding each row.
+    """
+    quote, scalar = _json_str, _json_scalar
+    parts = []
+    for cid, entity, op, version, base, payload in stored:
+        if type(cid) is type(entity) is type(op) is str and type(version) is int:
+            if base is None:
+                base = "null"
+            elif type(base) is not int:
+                base = scalar(base)
+            parts.append(f"[{quote(cid)},{quote(entity)},{quote(op)},{version},{base},{payload}]")
+        else:
+            parts.append(
+                f"[{scalar(cid)},{scalar(entity)},{scalar(op)},{scalar(version)},"
+                f"{scalar(base)},{payload}]"
+            )
+    return ('{"changes":[' + ",".join(parts) + "]}").encode()
 
 
 def parse_batch(data: bytes) -> Batch:

@@ -16,6 +16,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
+from starlette.requests import ClientDisconnect
 
 from eskan_desk import __version__
 from eskan_desk.domain.markers import N_
@@ -63,11 +64,15 @@ async def _body(request: Request, limit: int) -> bytes:
         raise HQError(413, "too_large", N_("The request is larger than HQ accepts."))
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise HQError(413, "too_large", N_("The request is larger than HQ accepts."))
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise HQError(413, "too_large", N_("The request is larger than HQ accepts."))
+            chunks.append(chunk)
+    except ClientDisconnect as exc:
+        # The link dropped mid-upload: nothing was applied; the branch sends the batch again.
+        raise HQError(400, "truncated", N_("The batch is truncated.")) from exc
     return b"".join(chunks)
 
 

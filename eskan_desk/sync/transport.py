@@ -97,13 +97,20 @@ class HttpTransport:
             if conn is not None:
                 conn.close()
         try:
-            data = json.loads(raw) if raw else {}
+            data = json.loads(raw) if raw else None
         except ValueError:
-            data = {}
-        if status >= 400 or not isinstance(data, dict):
-            if status < 400:
-                status = 502
+            data = None
+        if status >= 400:
             raise refusal(status, data if isinstance(data, dict) else {})
+        if not isinstance(data, dict):
+            # An answer cut short on the way (its headers arrived, its body did not): whatever
+            # HQ did is safe to ask again, so this is retried like a dropped link.
+            raise SyncError(
+                "unreachable",
+                UNREACHABLE,
+                {"url": self.url, "reason": "incomplete answer"},
+                retry=True,
+            )
         return data
 
     def health(self) -> dict[str, Any]:
@@ -129,7 +136,7 @@ class HttpTransport:
         stamp = str(int(time.time()))
         signed = {"device_id": device_id, "cursor": cursor, "time": stamp}
         query = urllib.parse.urlencode({"cursor": cursor})
-        return self._request(
+        page = self._request(
             "GET",
             f"/v1/pull?{query}",
             headers={
@@ -138,6 +145,14 @@ class HttpTransport:
                 "X-Eskan-Signature": protocol.sign(key, signed),
             },
         )
+        if not isinstance(page.get("changes"), list) or not isinstance(page.get("cursor"), int):
+            raise SyncError(
+                "unreachable",
+                UNREACHABLE,
+                {"url": self.url, "reason": "incomplete answer"},
+                retry=True,
+            )
+        return page
 
 
 class LocalTransport:

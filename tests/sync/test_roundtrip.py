@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import text
 
 from eskan_desk.domain.enums import Channel
@@ -102,3 +103,57 @@ def test_pulled_rows_arrive_in_the_order_they_were_written(make_branch, hq):
     assert rows == [("+966551234567",)]
     n = hq_device.store.fetch("SELECT count(*) FROM contacts WHERE beneficiary_id = ?", (ben.id,))
     assert n == [(4,)]
+
+
+def test_a_revoked_pc_enrolls_again_and_its_unsent_changes_arrive_once(make_branch, hq):
+    from eskan_desk.domain.errors import SyncError
+    from tests.sync.conftest import enroll_local
+
+    kms = make_branch("KMS")
+    client = enroll_local(kms, hq, max_changes=2)
+    _contact(kms, "قبل الإلغاء")
+    client.sync()
+    for i in range(3):
+        _contact(kms, f"بعد الإلغاء {i}")
+    assert client.next_batch() is not None  # numbered for the old device, never sent
+    hq.revoke(client.identity.device_id)
+    with pytest.raises(SyncError) as refused:
+        client.sync(attempts=1)
+    assert refused.value.code == "revoked"
+    with pytest.raises(SyncError):  # enrolled already: replacing must be asked for
+        client.enroll("local", hq.issue_code("KMS"))
+    client.enroll("local", hq.issue_code("KMS"), replace=True)
+    client.sync()
+    assert client.status().pending == 0
+    with hq.engine.connect() as conn:
+        contacts = conn.execute(text("SELECT count(*) FROM contacts")).scalar_one()
+        last = conn.execute(
+            text("SELECT last_seq FROM hq_devices WHERE id = :d"), {"d": client.identity.device_id}
+        ).scalar_one()
+    assert contacts == 4
+    assert last == 2  # three changes in batches of two, numbered from 1 for the new device
+
+
+def test_a_store_restored_from_backup_enrolls_anew_and_converges(make_branch, hq, tmp_path):
+    from eskan_desk.app import open_context
+    from eskan_desk.services.backup import backup_store, restore_store
+    from tests.sync.conftest import enroll_local
+
+    kms = make_branch("KMS")
+    client = enroll_local(kms, hq)
+    _contact(kms, "قبل النسخة")
+    client.sync()
+    _contact(kms, "بعد النسخة ولم يُرسل")
+    backup_store(kms, tmp_path / "kms.bak")
+    kms.close()
+    restore_store(tmp_path / "new-pc", tmp_path / "kms.bak")
+    restored = open_context(tmp_path / "new-pc", create=False)
+    try:
+        assert SyncClient(restored).status().enrolled is False
+        again = enroll_local(restored, hq)
+        again.sync()
+        assert again.status().pending == 0
+        with hq.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM contacts")).scalar_one() == 2
+    finally:
+        restored.close()
