@@ -18,7 +18,7 @@ from eskan_desk.domain.markers import N_
 from eskan_desk.domain.permissions import Action, authorize
 from eskan_desk.domain.phone import normalize_mobile
 from eskan_desk.domain.text import clean_text
-from eskan_desk.models import Contact, Staff
+from eskan_desk.models import Beneficiary, Contact, Staff
 from eskan_desk.services.dto import ContactView
 from eskan_desk.services.lookup import find_beneficiary
 from eskan_desk.services.staff import Actor
@@ -159,7 +159,12 @@ def add_contact(
     """
     rec = ctx.recorder
     contact = Contact(beneficiary_id=beneficiary_id, staff_id=actor.staff_id, **values)
-    rec.stamp_new(contact, branch_id=actor.branch_id, actor_id=actor.staff_id)
+    # A contact belongs to the family's branch: a call the committee's HQ device makes about a
+    # branch's family reaches that branch's timeline by sync.
+    owner = session.get(Beneficiary, beneficiary_id) if beneficiary_id else None
+    rec.stamp_new(
+        contact, branch_id=owner.branch_id if owner else actor.branch_id, actor_id=actor.staff_id
+    )
     session.add(contact)
     rec.record(
         session,

@@ -279,11 +279,8 @@ def test_contacts_from_both_sides_never_conflict(world):
     assert at_hq[followed.id] == row(w.kms, "contacts", followed.id)  # the later version
     assert at_hq[followed.id]["updated_by"] == w.kms_admin.staff_id
     assert synced_rows(w.hqd, "contacts", beneficiary_id=fid) == at_hq
-    # The branch holds its own contacts as HQ has them (the HQ device's are HQ's rows).
-    kms_id = w.kms_admin.branch_id
-    assert synced_rows(w.kms, "contacts", branch_id=kms_id) == synced_rows(
-        w.hq, "contacts", branch_id=kms_id
-    )
+    # The branch holds every contact about its family, the HQ device's calls included.
+    assert synced_rows(w.kms, "contacts", beneficiary_id=fid) == at_hq
 
 
 def test_an_older_append_only_version_arriving_last_still_converges(world):
@@ -522,7 +519,8 @@ def test_pulling_twice_changes_nothing(world):
     edit(w.hqd, w.hqd_admin, fid, district="الربوة")
     _contact(w.hqd, w.hqd_admin, fid, "من المقر")
     w.hqd_sync.sync()
-    assert w.kms_sync.pull().pulled == 1
+    # The district, and the HQ device's call: a contact belongs to the family's branch.
+    assert w.kms_sync.pull().pulled == 2
     before, cursor = _everything(w.kms), w.kms_sync.status().pull_cursor
     assert w.kms_sync.pull().pulled == 0
     # The same pages applied again (an answer file imported twice): nothing applied or moved.
