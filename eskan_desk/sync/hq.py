@@ -17,7 +17,6 @@ import logging
 import secrets
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent import futures
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -68,7 +67,6 @@ ENROLL_TTL = dt.timedelta(days=7)
 PULL_LIMIT = 1000
 APPLY_LOCK = 720_531  # pg_advisory_xact_lock key of batch application
 CHUNK = 500
-_BESIDE = futures.ThreadPoolExecutor(4, thread_name_prefix="eskan-hq-copy")
 ATTESTED = frozenset(ATTESTED_FIELDS)
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over a phone
 
@@ -444,34 +442,27 @@ class HQ:
                 _insert_many(conn, tables[kind], pending[kind])
             pending.clear()
 
-        # A change id new here has its digest taken at the end, while its row is written; one
-        # that comes twice in this batch has both taken when the second comes.
-        fresh: dict[str, list[Any]] = {}
-        undigested: list[tuple[dict[str, Any], list[Any]]] = []
-
         for change in changes:
             change_id, entity, _op, version, base_version, row = change
+            digest = content_hash(change)
             seen = ledger.get(change_id)
-            if seen is None and change_id in fresh:
-                seen = ledger[change_id] = content_hash(fresh.pop(change_id))
             if seen is not None:
-                if seen != content_hash(change):
+                if seen != digest:
                     flush()
                     self._conflict_same_id(conn, dev, change, out)
                 else:
                     out.skipped += 1
                 continue
-            fresh[change_id] = change
+            ledger[change_id] = digest
             feed = {
                 "change_id": change_id,
                 "device_id": dev.id,
                 "entity": entity,
                 "entity_id": row["id"],
                 "audience": audience(entity, row),
-                "content_hash": "",  # below
+                "content_hash": digest,
                 "version": version,
             }
-            undigested.append((feed, change))
             current = existing.get(row["id"])
             if current is None:
                 run = pending.get(entity)
@@ -507,23 +498,7 @@ class HQ:
             if merged is not row:
                 feed["device_id"] = HQ_WRITER  # the sender must see what the merge made
             out.feed.append(feed)
-
-        def digest() -> None:
-            for feed, change in undigested:
-                feed["content_hash"] = content_hash(change)
-
-        if self.is_pg and pending:
-            # The new rows travel to PostgreSQL, and it writes them, while the digests are
-            # taken here (the connection is the other thread's until it is done).
-            job = _BESIDE.submit(flush)
-            try:
-                digest()
-            finally:
-                futures.wait([job])
-            job.result()
-        else:
-            flush()
-            digest()
+        flush()
         if out.new_beneficiaries:
             self._duplicate_alerts(conn, out)  # adds versions and feed entries: before both
         if out.versions:
@@ -692,16 +667,8 @@ class HQ:
         dev: Any,
         out: _Outcome,
     ) -> None:
-        now = self.now()
         row = {
-            "id": uuid7(),
-            "branch_id": current["branch_id"],
-            "created_at": now,
-            "updated_at": now,
-            "created_by": None,
-            "updated_by": None,
-            "version": self.clock.now(),
-            "deleted_at": None,
+            **self._hq_row(current["branch_id"]),
             "entity": entity,
             "entity_id": current["id"],
             "field": key,
@@ -716,6 +683,20 @@ class HQ:
         out.versions.append(_version(rows.encode("sync_conflicts", row)))
         out.feed.append(_hq_feed("sync_conflicts", row["id"], current["branch_id"], row["version"]))
         out.conflicts += 1
+
+    def _hq_row(self, branch_id: str) -> dict[str, Any]:
+        """The synced columns of a row HQ itself writes (a conflict, an alert) for a branch."""
+        now = self.now()
+        return {
+            "id": uuid7(),
+            "branch_id": branch_id,
+            "created_at": now,
+            "updated_at": now,
+            "created_by": None,
+            "updated_by": None,
+            "version": self.clock.now(),
+            "deleted_at": None,
+        }
 
     def _conflict_same_id(
         self, conn: Connection, dev: Any, change: list[Any], out: _Outcome
@@ -805,16 +786,8 @@ class HQ:
         code: str,
         name: str,
     ) -> dict[str, Any]:
-        now = self.now()
         return {
-            "id": uuid7(),
-            "branch_id": mine[1],
-            "created_at": now,
-            "updated_at": now,
-            "created_by": None,
-            "updated_by": None,
-            "version": self.clock.now(),
-            "deleted_at": None,
+            **self._hq_row(mine[1]),
             "national_id": national_id,
             "beneficiary_id": mine[0],
             "file_no": mine[2],

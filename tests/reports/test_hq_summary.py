@@ -15,7 +15,6 @@ import io
 import json
 import os
 import shutil
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,8 +22,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from eskan_desk import cli_hq, i18n
@@ -49,6 +46,7 @@ from eskan_desk.services.surveys import record_paper_survey
 from eskan_desk.sync.client import SyncClient
 from eskan_desk.sync.hq import HQ
 from eskan_desk.sync.transport import LocalTransport
+from tests.sync.conftest import pg_database
 
 from ..conftest import ADMIN_PASSWORD, FrozenClock
 from ..printing.conftest import page_count, pdf_text
@@ -145,20 +143,7 @@ def branch_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path
     return out
 
 
-@contextmanager
-def _pg_database() -> Iterator[str]:
-    """A new PostgreSQL database named for this run, dropped afterwards."""
-    base = make_url(os.environ[PG_ENV])
-    name = f"eskan_hq_summary_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+_pg_database = contextmanager(lambda: pg_database("eskan_hq_summary"))
 
 
 @dataclass(frozen=True)
