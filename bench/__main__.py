@@ -8,7 +8,14 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import print_bench, search_bench, startup_bench, summary_bench, typing_bench
+from bench import (
+    print_bench,
+    search_bench,
+    startup_bench,
+    summary_bench,
+    sync_bench,
+    typing_bench,
+)
 
 OUT = Path(__file__).resolve().parent / "results"
 
@@ -19,8 +26,14 @@ def main() -> int:
     p.add_argument("--contacts", type=int, default=1_000_000)
     p.add_argument("--queries", type=int, default=400)
     p.add_argument(
+        "--sync-contacts",
+        type=int,
+        default=100_000,
+        help="contact changes one branch pushes to HQ in the sync bench (PostgreSQL)",
+    )
+    p.add_argument(
         "--only",
-        choices=("search", "typing", "startup", "print", "summary"),
+        choices=("search", "typing", "startup", "print", "summary", "sync"),
         action="append",
         help="run only these benchmarks (repeatable)",
     )
@@ -31,7 +44,7 @@ def main() -> int:
         f"Python {platform.python_version()}, SQLite {__import__('sqlite3').sqlite_version}",
         "",
     ]
-    only = set(args.only or ("search", "typing", "startup", "print", "summary"))
+    only = set(args.only or ("search", "typing", "startup", "print", "summary", "sync"))
     if "search" in only:
         lines += [*search_bench.run(beneficiaries=args.beneficiaries, queries=args.queries), ""]
     if "typing" in only:
@@ -43,6 +56,8 @@ def main() -> int:
             *summary_bench.run(beneficiaries=args.beneficiaries, contacts=args.contacts),
             "",
         ]
+    if "sync" in only:  # skipped with a message when PostgreSQL cannot be reached
+        lines += [*sync_bench.run(contacts=args.sync_contacts), ""]
     if "startup" in only:
         lines += startup_bench.run(beneficiaries=args.beneficiaries, contacts=args.contacts)
     text = "\n".join(lines)

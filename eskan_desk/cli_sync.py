@@ -15,6 +15,7 @@ from typing import Any
 
 from eskan_desk.domain.markers import N_
 from eskan_desk.i18n import _
+from eskan_desk.sync import protocol
 
 PHASES = {"push": N_("Sending"), "pull": N_("Receiving")}
 
@@ -35,7 +36,7 @@ def _client(args: argparse.Namespace, ctx: Any, *, progress: bool = False) -> An
     return SyncClient(
         ctx,
         hq_url=getattr(args, "hq", None),
-        max_changes=getattr(args, "batch_size", None) or 2000,
+        max_changes=getattr(args, "batch_size", None) or protocol.MAX_BATCH_CHANGES,
         progress=_progress(progress and sys.stderr.isatty()),
     )
 
@@ -254,7 +255,7 @@ def register_sync(sub: Any, add: Callable[..., argparse.ArgumentParser], context
     sp = add(sub, "sync", bind(cmd_sync), "send pending changes to HQ, then receive HQ's")
     sp.add_argument("--hq", help="HQ address (default: the one this PC is enrolled with)")
     sp.add_argument("--attempts", type=int, default=5, help="tries when HQ cannot be reached")
-    sp.add_argument("--batch-size", type=int, help="changes per batch (default 2000)")
+    sp.add_argument("--batch-size", type=int, help="changes per batch (default 3000)")
     actions = sp.add_subparsers(dest="sync_action", metavar="ACTION")
     e = add(actions, "enroll", bind(cmd_enroll), "enroll this PC with HQ using a one-time code")
     e.add_argument("--hq", required=True, help="HQ address, e.g. https://hq.example.org")
@@ -267,7 +268,7 @@ def register_sync(sub: Any, add: Callable[..., argparse.ArgumentParser], context
     )
     x = add(actions, "export", bind(cmd_export), "write pending batches to a file for a USB stick")
     x.add_argument("--out", required=True, help="the batch file to write")
-    x.add_argument("--batch-size", type=int, help="changes per batch (default 2000)")
+    x.add_argument("--batch-size", type=int, help="changes per batch (default 3000)")
     i = add(actions, "import", bind(cmd_import), "read HQ's answer file from a USB stick")
     i.add_argument("file", help="the answer file written by 'eskan-hq import'")
     add(actions, "status", bind(cmd_status), "pending changes, last sync, last error")

@@ -384,14 +384,16 @@ class SyncClient:
                     return None
         return self._batch(identity, seq, stored)
 
-    def _settle(self, job: Future[Batch | None], answered: int | None) -> Batch | None:
-        """The batch ``job`` prepared; if the job failed, ``answered`` is marked here."""
+    def _settle(self, job: Future[Batch | None], *answered: int | None) -> Batch | None:
+        """The batch ``job`` prepared. If the job failed, the batches HQ has acknowledged
+        (``answered``, in order) are marked here before its error goes on."""
         try:
             return job.result()
         except BaseException:
-            if answered is not None:
-                with contextlib.suppress(Exception), self.ctx.store.write() as session:
-                    self._write_ack(session, answered)
+            with contextlib.suppress(Exception), self.ctx.store.write() as session:
+                for seq in answered:
+                    if seq is not None:
+                        self._write_ack(session, seq)
             raise
 
     # -- push and pull -----------------------------------------------------------------------
@@ -418,7 +420,7 @@ class SyncClient:
                     with contextlib.suppress(Exception):
                         self._settle(job, carried)
                     raise
-                upcoming = self._settle(job, carried)
+                upcoming = self._settle(job, carried, batch.seq)
                 answered = batch.seq
                 result.batches += 1
                 result.changes += batch.header["count"]

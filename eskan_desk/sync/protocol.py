@@ -34,7 +34,7 @@ from eskan_desk.domain.markers import N_
 FORMAT = 1
 FILE_MAGIC = b"ESKAN-BATCHES/1\n"
 ACK_MAGIC = b"ESKAN-ANSWER/1\n"
-MAX_BATCH_CHANGES = 2000
+MAX_BATCH_CHANGES = 3000
 MAX_BATCH_BYTES = 4 * 1024 * 1024  # uncompressed body; HQ refuses bodies above MAX_BODY_BYTES
 MAX_BODY_BYTES = 8 * 1024 * 1024  # on the wire, compressed
 MAX_HEADER_BYTES = 64 * 1024
