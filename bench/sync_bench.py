@@ -30,9 +30,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +39,7 @@ from sqlalchemy.engine import make_url
 from bench.common import CACHE
 from eskan_desk.app import STORE_FILE
 from eskan_desk.sync import protocol, rows
+from tests.sync.conftest import HQServer, pg_database
 
 PG_ENV = "ESKAN_BENCH_PG_URL"
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -133,19 +131,8 @@ def _pg_reachable(url: str) -> str | None:
     return None
 
 
-@contextlib.contextmanager
-def _pg_database(base_url: str, tag: str) -> Iterator[str]:
-    base = make_url(base_url)
-    name = f"eskan_bench_{tag}_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+def _pg_database(base_url: str, tag: str) -> contextlib.AbstractContextManager[str]:
+    return contextlib.contextmanager(pg_database)(f"eskan_bench_{tag}", base_url)
 
 
 def _copy_rows(conn: Any, table: Any, values: list[dict[str, Any]]) -> None:
@@ -199,38 +186,8 @@ def _raw_insert(
 # -- HQ server and the counting proxy ----------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class _Server:
-    """``eskan-hq serve`` on a free loopback port (as tests/sync/conftest.py HQServer)."""
-
-    def __init__(self, database_url: str, log: Path) -> None:
-        self.port = _free_port()
-        self.log_path = log
-        self._log = open(log, "wb")  # noqa: SIM115 - closed in stop()
-        self.proc = subprocess.Popen(
-            [str(BIN / "eskan-hq"), "--database-url", database_url, "serve", "--port",
-             str(self.port)],
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            env={**os.environ, "ESKAN_LANG": "en"},
-        )  # fmt: skip
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(log.read_text(errors="replace"))
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/health", timeout=1):
-                    return
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("HQ did not start: " + log.read_text(errors="replace"))
+class _Server(HQServer):
+    """``eskan-hq serve`` on a free loopback port (the tests' server), and its batch times."""
 
     def batch_ms(self) -> list[float]:
         """HQ's own time per applied batch, from its JSON log."""
@@ -241,16 +198,6 @@ class _Server:
                 if isinstance(rec, dict) and rec.get("event") == "batch" and "ms" in rec:
                     out.append(float(rec["ms"]))
         return out
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
-        self._log.close()
 
 
 class _CountingProxy:
@@ -381,7 +328,7 @@ def run(*, beneficiaries: int = 2000, contacts: int = 100_000) -> list[str]:
     ):
         tmp = Path(tmp_)
         store = _copy_store(cached, tmp / "branch")
-        server = _Server(hq_url, tmp / "hq.log")
+        server = _Server(hq_url, tmp / "hq.log").start()
         proxy = _CountingProxy(server.port)
         try:
             code = _cli("eskan-hq", "--database-url", hq_url, "enroll", "--branch", "KMS")

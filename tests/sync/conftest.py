@@ -48,9 +48,10 @@ def hq_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     yield from pg_database()
 
 
-def pg_database(prefix: str = "eskan_hq") -> Iterator[str]:
-    """A new PostgreSQL database (from ``ESKAN_TEST_PG_URL``), dropped afterwards."""
-    base = make_url(os.environ[PG_ENV])
+def pg_database(prefix: str = "eskan_hq", server_url: str | None = None) -> Iterator[str]:
+    """A new PostgreSQL database on ``server_url`` (default ``ESKAN_TEST_PG_URL``), dropped
+    afterwards."""
+    base = make_url(server_url or os.environ[PG_ENV])
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
