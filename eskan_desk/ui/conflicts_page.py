@@ -47,8 +47,7 @@ from eskan_desk.services.sync_review import (
     resolve_conflict,
 )
 from eskan_desk.ui.dashboard_page import ltr
-from eskan_desk.ui.forms import ERROR_STYLE
-from eskan_desk.ui.look import ui_font
+from eskan_desk.ui.forms import page_header
 from eskan_desk.ui.session import Page, UiSession
 from eskan_desk.ui.tables import add_row, make_table, select_index, selected_index
 
@@ -142,25 +141,16 @@ class ConflictsPage(Page):
         self.rows: list[ConflictView] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
-        heading = QLabel(_("Sync conflicts"), self)
-        heading.setFont(ui_font(16, bold=True))
-        layout.addWidget(heading)
-        intro = QLabel(
+        self.message = page_header(
+            layout,
+            self,
+            _("Sync conflicts"),
             _(
                 "The same field was changed here and elsewhere before the two changes met at "
                 "HQ. The record keeps one value and nothing is lost: choose the value that "
                 "stays."
             ),
-            self,
         )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
-        self.message = QLabel(self)
-        self.message.setObjectName("message")
-        self.message.setStyleSheet(ERROR_STYLE)
-        self.message.setWordWrap(True)
-        self.message.hide()
-        layout.addWidget(self.message)
         self.table: QTableWidget = make_table(self, [_(c) for c in COLUMNS], stretch=0)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         layout.addWidget(self.table, 1)

@@ -127,3 +127,23 @@ class FieldSet(QWidget):
     def error_text(self, code: str) -> str:
         label = self.errors[code]
         return label.text() if label.isVisible() or label.text() else ""
+
+
+def page_header(layout: QVBoxLayout, parent: QWidget, title: str, intro: str) -> QLabel:
+    """A page's heading and one wrapped paragraph under it; returns the hidden error line that
+    follows them (``objectName`` "message"), for the page to show its refusals in."""
+    from eskan_desk.ui.look import ui_font
+
+    heading = QLabel(title, parent)
+    heading.setFont(ui_font(16, bold=True))
+    layout.addWidget(heading)
+    text = QLabel(intro, parent)
+    text.setWordWrap(True)
+    layout.addWidget(text)
+    message = QLabel(parent)
+    message.setObjectName("message")
+    message.setStyleSheet(ERROR_STYLE)
+    message.setWordWrap(True)
+    message.hide()
+    layout.addWidget(message)
+    return message

@@ -53,8 +53,8 @@ from eskan_desk.services.sync_status import pending_changes
 from eskan_desk.sync.client import IDENTITY_FILE, Identity, SyncClient, SyncResult, SyncStatus
 from eskan_desk.sync.transport import HttpTransport, Transport
 from eskan_desk.ui.dashboard_page import Panel, ltr
-from eskan_desk.ui.forms import ERROR_STYLE
-from eskan_desk.ui.look import leading_alignment, ui_font
+from eskan_desk.ui.forms import ERROR_STYLE, page_header
+from eskan_desk.ui.look import leading_alignment
 from eskan_desk.ui.session import Page, UiSession
 from eskan_desk.ui.tables import add_row, make_table, select_index, selected_index
 from eskan_desk.ui.tasks import ImmediateRunner, TaskRunner
@@ -496,24 +496,15 @@ class SyncPage(Page):
         layout = QVBoxLayout(body)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(10)
-        heading = QLabel(_("Sync with HQ"), self)
-        heading.setFont(ui_font(16, bold=True))
-        layout.addWidget(heading)
-        intro = QLabel(
+        self.message = page_header(
+            layout,
+            self,
+            _("Sync with HQ"),
             _(
                 "Changes made on this PC travel to HQ in signed batches, and what HQ has for "
                 "this branch comes back. Without a network, carry them on a USB stick."
             ),
-            self,
         )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
-        self.message = QLabel(self)
-        self.message.setObjectName("message")
-        self.message.setStyleSheet(ERROR_STYLE)
-        self.message.setWordWrap(True)
-        self.message.hide()
-        layout.addWidget(self.message)
         layout.addWidget(self._build_enroll())
         layout.addWidget(self._build_state())
         layout.addWidget(self._build_alerts())
