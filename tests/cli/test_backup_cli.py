@@ -4,31 +4,14 @@ from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path
 
 from eskan_desk.app import STORE_FILE
-from tests.cli.test_cli import ADD, eskan
-
-
-def _init(d: Path) -> None:
-    r = eskan(
-        d,
-        "init",
-        "--branch",
-        "KMS",
-        "--branch-name",
-        "فرع خميس مشيط",
-        "--admin",
-        "admin",
-        stdin="s3cret-pass\n",
-        lang="en",
-    )
-    assert r.returncode == 0, r.stderr
+from tests.cli.test_cli import ADD, eskan, init_store
 
 
 def test_backup_then_restore_brings_the_records_back(tmp_path):
     live, other = tmp_path / "live", tmp_path / "other"
-    _init(live)
+    init_store(live)
     assert eskan(live, *ADD, "--json").returncode == 0
     r = eskan(live, "backup", "--out", str(tmp_path / "kms.bak"), "--json")
     assert r.returncode == 0, r.stderr
@@ -48,7 +31,7 @@ def test_backup_then_restore_brings_the_records_back(tmp_path):
 
 def test_a_file_that_is_not_a_backup_changes_nothing(tmp_path):
     live = tmp_path / "live"
-    _init(live)
+    init_store(live)
     before = (live / STORE_FILE).read_bytes()
     junk = tmp_path / "junk.bak"
     junk.write_bytes(b"not a database at all" * 100)

@@ -29,9 +29,8 @@ def eskan(
     )
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory) -> Path:
-    d = tmp_path_factory.mktemp("cli")
+def init_store(d: Path) -> Path:
+    """``eskan init`` of branch KMS with an administrator, in ``d``."""
     r = eskan(
         d,
         "init",
@@ -47,6 +46,11 @@ def store(tmp_path_factory) -> Path:
     assert r.returncode == 0, r.stderr
     assert "KMS" in r.stdout
     return d
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory) -> Path:
+    return init_store(tmp_path_factory.mktemp("cli"))
 
 
 ADD = [
