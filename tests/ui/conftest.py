@@ -23,3 +23,14 @@ def session(arabic_app, ctx, admin):
     from eskan_desk.ui.tasks import ImmediateRunner
 
     return UiSession(ctx=ctx, actor=admin, runner=ImmediateRunner(), events=UiEvents())
+
+
+@pytest.fixture
+def window(session, qtbot):
+    """The main window of ``session``, shown."""
+    from eskan_desk.ui.main_window import MainWindow
+
+    w = MainWindow(session)
+    qtbot.addWidget(w)
+    w.show()
+    return w

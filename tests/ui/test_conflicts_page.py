@@ -87,14 +87,6 @@ def family(ctx, admin, hq, hq_desk):
     return ben
 
 
-@pytest.fixture
-def window(session, qtbot):
-    w = MainWindow(session)
-    qtbot.addWidget(w)
-    w.show()
-    return w
-
-
 def nav_item(w: MainWindow, page_id: str):
     for i in range(w.nav.count()):
         if w.nav.item(i).data(Qt.ItemDataRole.UserRole) == page_id:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget
@@ -15,14 +14,6 @@ from eskan_desk.ui.session import UiEvents, UiSession
 from eskan_desk.ui.tasks import ImmediateRunner
 
 from ..services.helpers import applicant
-
-
-@pytest.fixture
-def window(session, qtbot):
-    w = MainWindow(session)
-    qtbot.addWidget(w)
-    w.show()
-    return w
 
 
 def nav_ids(w: MainWindow) -> list[str]:

@@ -70,14 +70,6 @@ def no_dialogs(monkeypatch):
         monkeypatch.setattr(QMessageBox, name, refuse)
 
 
-@pytest.fixture
-def window(session, qtbot):
-    w = MainWindow(session)
-    qtbot.addWidget(w)
-    w.show()
-    return w
-
-
 def waiting_text(n: int) -> str:
     return _("Changes waiting to sync: {n}").format(n=f"{n:,}")
 
