@@ -58,7 +58,7 @@ from eskan_desk.sync.hq_models import (
     HQBase,
     RowVersion,
 )
-from eskan_desk.sync.protocol import Batch, BatchError, canonical, content_hash
+from eskan_desk.sync.protocol import Batch, BatchError, canonical
 
 log = logging.getLogger("eskan.hq")
 
@@ -379,10 +379,10 @@ class HQ:
                     expected_seq=dev.last_seq + 1,
                 )
             try:
-                changes = batch.changes()
+                changes, hashes = batch.read()
             except BatchError as exc:
                 raise _batch_error(exc) from exc
-            outcome = self._apply_changes(conn, dev, changes)
+            outcome = self._apply_changes(conn, dev, changes, hashes)
             now = self.now()
             ack = {
                 "device_id": dev.id,
@@ -410,7 +410,9 @@ class HQ:
             )
             return json.loads(canonical(ack))  # the very answer a replay gets, key for key
 
-    def _apply_changes(self, conn: Connection, dev: Any, changes: list[list[Any]]) -> _Outcome:
+    def _apply_changes(
+        self, conn: Connection, dev: Any, changes: list[list[Any]], hashes: list[str]
+    ) -> _Outcome:
         tables = rows.synced_tables()
         for change in changes:
             entity, row = change[1], change[5]
@@ -442,9 +444,8 @@ class HQ:
                 _insert_many(conn, tables[kind], pending[kind])
             pending.clear()
 
-        for change in changes:
+        for change, digest in zip(changes, hashes, strict=True):
             change_id, entity, _op, version, base_version, row = change
-            digest = content_hash(change)
             seen = ledger.get(change_id)
             if seen is not None:
                 if seen != digest:
