@@ -30,19 +30,30 @@ def _probe(*args: str) -> dict:
     return marks
 
 
+TYPING_S = 2.0  # a receptionist typing a username and a password, then Enter
+
+
 def run(*, beneficiaries: int, contacts: int) -> list[str]:
     ctx, built = demo_store(beneficiaries, contacts)
     data_dir = str(ctx.data_dir)
     ctx.close()
-    bare, desk = [], []
-    for _ in range(RUNS):  # interleaved, so both see the same machine noise
+    bare, strict, typed = [], [], []
+    for _ in range(RUNS):  # interleaved, so all three see the same machine noise
         bare.append(_probe("bare"))
-        desk.append(_probe("desk", data_dir, PASSWORD))
+        strict.append(_probe("desk", data_dir, PASSWORD, "0"))
+        typed.append(_probe("desk", data_dir, PASSWORD, str(TYPING_S)))
     # From the first line of the program to a shown, responsive window (same interpreter
-    # start-up on both sides, so it is left out of both).
-    b = [m["usable"] for m in bare]
-    u = [m["usable"] for m in desk]
-    d = [m["dashboard"] for m in desk]
+    # start-up on all sides, so it is left out of all).
+    b = median([m["usable"] for m in bare])
+
+    def row(label: str, samples: list[float]) -> str:
+        return (
+            f"| {label} | {median(samples) * 1000:.0f} ms | {pct(samples, 95) * 1000:.0f} ms "
+            f"| {median(samples) / b:.2f} |"
+        )
+
+    after_typing = [m["after_enter"] for m in typed]
+    waited = [m["form"] + m["after_enter"] for m in typed]
     lines = [
         f"## Cold start at {beneficiaries:,} beneficiaries and {contacts:,} contacts "
         f"({RUNS} runs each, interleaved)",
@@ -51,21 +62,22 @@ def run(*, beneficiaries: int, contacts: int) -> list[str]:
     if built:
         lines.append(f"Demo store built in {built:.0f} s.\n")
     lines += [
-        "| | median | p95 |",
-        "|---|---|---|",
-        f"| bare PySide6 window | {median(b) * 1000:.0f} ms | {pct(b, 95) * 1000:.0f} ms |",
-        f"| Eskan Desk signed in, window usable | {median(u) * 1000:.0f} ms | "
-        f"{pct(u, 95) * 1000:.0f} ms |",
-        f"| ratio (usable / bare) | {median(u) / median(b):.2f} | |",
-        f"| Eskan Desk, dashboard figures loaded | {median(d) * 1000:.0f} ms | "
-        f"{pct(d, 95) * 1000:.0f} ms |",
+        "| | median | p95 | / bare |",
+        "|---|---|---|---|",
+        row("bare PySide6 window", [m["usable"] for m in bare]),
+        row("Eskan Desk sign-in screen usable", [m["form"] for m in strict]),
+        row("Eskan Desk signed in, window usable, Enter at once", [m["usable"] for m in strict]),
+        row(f"- Enter to window, after {TYPING_S:.0f} s of typing", after_typing),
+        row("waited at a cold start (screen + Enter to window)", waited),
+        row("dashboard figures loaded (Enter at once)", [m["dashboard"] for m in strict]),
         "",
-        "Eskan Desk, median of each step (from process start): "
+        "Enter at once, median of each step (from process start): "
         + ", ".join(
-            f"{k} {median([m[k] for m in desk]) * 1000:.0f} ms"
-            for k in ("qt", "store", "signed_in", "usable")
+            f"{k} {median([m[k] for m in strict]) * 1000:.0f} ms"
+            for k in ("form", "signed_in", "usable")
         ),
         "",
-        "Target: ratio ≤ 1.5.",
+        "The sign-in screen shows before the store and the services load; they load while the "
+        "password is typed. Target: ratio <= 1.5 (cold start to a usable signed-in window).",
     ]
     return lines

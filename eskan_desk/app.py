@@ -6,16 +6,15 @@ The desktop app (``eskan_desk.ui``), the CLI (``eskan_desk.cli``) and tests all 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import platformdirs
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from eskan_desk.boot import STORE_FILE, default_data_dir
 from eskan_desk.domain.errors import StoreError
 from eskan_desk.domain.hlc import HybridClock
 from eskan_desk.domain.markers import N_
@@ -23,17 +22,7 @@ from eskan_desk.models import migrate
 from eskan_desk.models.engine import Store, make_engine, sqlite_url
 from eskan_desk.services.changes import ChangeRecorder
 
-STORE_FILE = "eskan.sqlite3"
 STORE_MARKER = "eskan-store.txt"  # written once a store exists here
-ENV_DATA_DIR = "ESKAN_DATA_DIR"
-
-
-def default_data_dir() -> Path:
-    """``--data-dir``, else ``ESKAN_DATA_DIR``, else the user data directory."""
-    env = os.environ.get(ENV_DATA_DIR)
-    if env:
-        return Path(env).expanduser()
-    return Path(platformdirs.user_data_dir("eskan-desk", appauthor=False))
 
 
 @dataclass

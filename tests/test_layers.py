@@ -16,6 +16,8 @@ FORBIDDEN = {
     "printing": {"ui", "cli"},
     "reports": {"ui", "cli"},
     "ui": {"models"},
+    # The quick start reads the store with sqlite3 alone, before anything else is loaded.
+    "boot.py": {"domain", "models", "services", "sync", "printing", "reports", "ui", "app", "cli"},
 }
 
 

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, inspect, text
 
+from eskan_desk import boot
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
@@ -25,10 +27,9 @@ def alembic_config() -> Config:
 
 
 def head_revision() -> str:
-    """The newest migration. Revision ids are the file names' numbers (``0002_…py`` → "0002"),
-    so start-up can tell whether to migrate without importing Alembic (half a second);
-    tests/migrations checks this agrees with Alembic's own idea of the head."""
-    return max(p.name.split("_", 1)[0] for p in (MIGRATIONS_DIR / "versions").glob("[0-9]*_*.py"))
+    """The newest migration, known without importing Alembic (half a second); see
+    :func:`eskan_desk.boot.head_revision`. tests/migrations checks it agrees with Alembic."""
+    return boot.head_revision()
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -10,6 +10,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 
+from eskan_desk import boot
 from eskan_desk.app import AppContext
 from eskan_desk.domain.enums import Role
 from eskan_desk.domain.errors import ConflictError, NotFoundError, StoreError, ValidationError
@@ -17,7 +18,7 @@ from eskan_desk.domain.markers import N_
 from eskan_desk.domain.text import clean_text
 from eskan_desk.models import Branch, Staff, SyncState
 
-BRANCH_KEY = "branch_id"
+BRANCH_KEY = boot.BRANCH_KEY
 
 
 def this_branch_staff() -> Any:

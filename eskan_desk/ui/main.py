@@ -1,20 +1,46 @@
-"""``eskan-desk``: start Qt on the application context, sign in, open the main window."""
+"""``eskan-desk``: start Qt on the application context, sign in, open the main window.
+
+A store that is ready for sign-in (:func:`eskan_desk.boot.ready_store`) gets the sign-in
+screen at once; the store, the services and the main window's code load on a background
+thread while the receptionist types. Any other store starts the full way (first-run wizard,
+migration with its backup, a clear message for a lost or locked store).
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from eskan_desk import i18n
-from eskan_desk.app import AppContext, open_context
+from eskan_desk.boot import ReadyStore, default_data_dir, ready_store
 from eskan_desk.domain.errors import EskanError
 from eskan_desk.i18n import _
 from eskan_desk.ui.look import apply_language, style_app
+
+if TYPE_CHECKING:
+    from eskan_desk.app import AppContext
+    from eskan_desk.ui.sign_in import SignInDialog
+
+# What signing in and the main window need, in the order they are first used.
+PRELOAD = (
+    "eskan_desk.app",
+    "eskan_desk.services.auth",
+    "eskan_desk.services.settings",
+    "eskan_desk.ui.session",
+    "eskan_desk.ui.tasks",
+    "eskan_desk.ui.idle_lock",
+    "eskan_desk.ui.main_window",
+    "eskan_desk.ui.dashboard_page",
+)
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -40,12 +66,68 @@ def _fail(err: EskanError) -> int:
     return 3
 
 
+class Preload:
+    """Imports :data:`PRELOAD` on a background thread (the sign-in screen is idle meanwhile).
+
+    A failed import is left for the main thread, which imports the module again where it is
+    used and reports the error there.
+    """
+
+    def __init__(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="eskan-preload", daemon=True)
+
+    def start(self) -> None:
+        if not self._thread.is_alive() and self._thread.ident is None:
+            self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            for name in PRELOAD:
+                importlib.import_module(name)
+            from sqlalchemy.orm import configure_mappers
+
+            configure_mappers()
+        except Exception:
+            pass  # imported again, and reported, where the main thread uses it
+
+    def wait(self) -> None:
+        self.start()
+        self._thread.join()
+
+
+def quick_sign_in(
+    app: QApplication, ready: ReadyStore, lang: str | None
+) -> tuple[SignInDialog, Preload]:
+    """The sign-in dialog for a ready store, its store opened when Enter is pressed; the
+    preload starts once the dialog is on screen."""
+    from eskan_desk.ui.sign_in import SignInDialog
+
+    apply_language(app, lang or ready.language or i18n.DEFAULT_LANGUAGE, ready.digits or "latin")
+    style_app(app)
+    preload = Preload()
+
+    def open_store() -> AppContext:
+        preload.wait()
+        from eskan_desk.app import open_context
+
+        return open_context(ready.data_dir, create=False)
+
+    dialog = SignInDialog(open_store)
+    QTimer.singleShot(0, preload.start)  # after the dialog's first paint
+    return dialog, preload
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     if args.screenshots:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Eskan Desk")
+    ready = None if args.screenshots else ready_store(args.data_dir or default_data_dir())
+    if ready is not None:
+        return _run_ready(app, ready, args)
+    from eskan_desk.app import open_context
+
     apply_language(app, args.lang or i18n.DEFAULT_LANGUAGE)
     style_app(app)
     try:
@@ -54,6 +136,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(err)
     try:
         return _run(app, ctx, args)
+    except EskanError as err:
+        return _fail(err)
+    finally:
+        ctx.close()
+
+
+def _run_ready(app: QApplication, ready: ReadyStore, args: argparse.Namespace) -> int:
+    dialog, preload = quick_sign_in(app, ready, args.lang)
+    accepted = dialog.exec() == QDialog.DialogCode.Accepted
+    preload.wait()  # never leave an import running into interpreter shutdown
+    if dialog.store_error is not None:
+        return _fail(dialog.store_error)
+    if not accepted:
+        if dialog.ctx is not None:
+            dialog.ctx.close()
+        return 0
+    ctx = dialog.ctx
+    try:
+        from eskan_desk.services.settings import load_settings
+
+        settings = load_settings(ctx)
+        desk = Desk(app, ctx, dialog.actor, settings.idle_lock_minutes)
+        desk.start()
+        return app.exec()
     except EskanError as err:
         return _fail(err)
     finally:

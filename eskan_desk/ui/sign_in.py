@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
@@ -14,23 +17,33 @@ from PySide6.QtWidgets import (
 )
 
 from eskan_desk import i18n
-from eskan_desk.app import AppContext
-from eskan_desk.domain.errors import EskanError
+from eskan_desk.domain.errors import EskanError, StoreError
 from eskan_desk.i18n import _
-from eskan_desk.services.auth import sign_in
-from eskan_desk.services.staff import Actor
 from eskan_desk.ui.look import ui_font
+
+if TYPE_CHECKING:  # the store and the services load while the dialog waits (eskan_desk.boot)
+    from eskan_desk.app import AppContext
+    from eskan_desk.services.staff import Actor
 
 ERROR_STYLE = "color: #b3261e;"
 
 
 class SignInDialog(QDialog):
-    """Enter signs in, Esc cancels; on success :attr:`actor` is the signed-in staff member."""
+    """Enter signs in, Esc cancels; on success :attr:`actor` is the signed-in staff member.
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    ``ctx`` is the open store, or a function that opens it when Enter is pressed (the app
+    shows this dialog before the store and the services are loaded). When opening it fails,
+    the dialog closes with :attr:`store_error` set.
+    """
+
+    def __init__(
+        self, ctx: AppContext | Callable[[], AppContext], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
-        self.ctx = ctx
+        self._open_ctx = ctx if callable(ctx) else None
+        self.ctx: AppContext | None = None if callable(ctx) else ctx
         self.actor: Actor | None = None
+        self.store_error: StoreError | None = None
         self.setWindowTitle(_("Sign in"))
         self.setMinimumWidth(420)
         layout = QVBoxLayout(self)
@@ -72,6 +85,15 @@ class SignInDialog(QDialog):
 
     def accept(self) -> None:
         """Check the credentials; stay open with the reason shown when they are refused."""
+        if self.ctx is None:
+            try:
+                self.ctx = self._open_ctx()
+            except StoreError as err:
+                self.store_error = err
+                super().reject()
+                return
+        from eskan_desk.services.auth import sign_in
+
         try:
             self.actor = sign_in(self.ctx, self.username.text(), self.password.text())
         except EskanError as err:

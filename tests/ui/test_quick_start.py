@@ -1,0 +1,135 @@
+"""The quick start: a ready store shows the sign-in screen before the ORM loads.
+
+``eskan_desk.boot`` decides from the store file alone (sqlite3) whether sign-in can come first;
+anything unusual sends the app the full way, which explains the problem.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from eskan_desk import boot
+from eskan_desk.app import STORE_FILE, open_context
+from eskan_desk.models import migrate
+from eskan_desk.services.settings import Settings, load_settings, save_settings
+from eskan_desk.ui.main import quick_sign_in
+
+from ..conftest import ADMIN_PASSWORD
+
+ARABIC = "\u0600"
+
+
+def test_head_revision_without_alembic_is_the_migrations_head():
+    assert boot.head_revision() == migrate.head_revision()
+    assert boot.head_revision() == max(p.name[:4] for p in (boot.MIGRATIONS).glob("[0-9]*_*.py"))
+
+
+def test_a_set_up_store_is_ready_with_its_saved_preferences(ctx, data_dir):
+    save_settings(ctx, Settings(language="en", idle_lock_minutes=7, digits="arab"))
+    ready = boot.ready_store(data_dir)
+    assert ready == boot.ReadyStore(
+        data_dir=data_dir, language="en", digits="arab", idle_lock_minutes=7
+    )
+    assert load_settings(ctx).idle_lock_minutes == 7
+
+
+def test_a_store_never_given_settings_is_ready_with_none_saved(data_dir):
+    ready = boot.ready_store(data_dir)
+    assert ready is not None and ready.language is None and ready.idle_lock_minutes is None
+
+
+@pytest.mark.parametrize("case", ["missing", "new", "older", "damaged", "locked"])
+def test_anything_unusual_goes_the_full_way(case, data_dir, tmp_path):
+    db = data_dir / STORE_FILE
+    blocker = None
+    if case == "missing":
+        db.unlink()
+    elif case == "new":  # migrated but never set up: the first-run wizard
+        fresh = tmp_path / "fresh"
+        open_context(fresh).close()
+        data_dir = fresh
+    elif case == "older":  # a migration is due: the full start backs the store up first
+        with sqlite3.connect(db) as conn:
+            conn.execute("UPDATE alembic_version SET version_num = '0001'")
+    elif case == "damaged":
+        db.write_bytes(b"this is not a database" * 100)
+    else:
+        blocker = sqlite3.connect(db, isolation_level=None)
+        blocker.execute("PRAGMA locking_mode = EXCLUSIVE")
+        blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        assert boot.ready_store(data_dir) is None
+    finally:
+        if blocker is not None:
+            blocker.close()
+
+
+def test_the_sign_in_screen_loads_neither_the_orm_nor_the_services():
+    code = (
+        "import sys, json\n"
+        "import eskan_desk.boot, eskan_desk.ui.main, eskan_desk.ui.sign_in\n"
+        "print(json.dumps(sorted(m for m in ('sqlalchemy', 'argon2', 'reportlab', "
+        "'eskan_desk.app', 'eskan_desk.models', 'eskan_desk.services') if m in sys.modules)))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert json.loads(out.stdout) == []
+    boot_only = "import sys, eskan_desk.boot; print(sorted(sys.modules).__len__() and " + (
+        "[m for m in sys.modules if m.split('.')[0] in ('PySide6', 'sqlalchemy')])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", boot_only], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert out.stdout.strip() == "[]"
+
+
+@pytest.fixture
+def quick(qapp, qtbot, data_dir):
+    dialog, preload = quick_sign_in(qapp, boot.ready_store(data_dir), None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    yield dialog, preload
+    preload.wait()
+    if dialog.ctx is not None:
+        dialog.ctx.close()
+
+
+def test_quick_sign_in_opens_the_store_on_enter_and_signs_in(quick, qtbot):
+    dialog, _ = quick
+    assert dialog.ctx is None  # nothing opened while the screen waits
+    assert dialog.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    qtbot.keyClicks(dialog.username, "admin")
+    qtbot.keyClicks(dialog.password, ADMIN_PASSWORD)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert dialog.actor is not None and dialog.actor.username == "admin"
+    assert dialog.ctx is not None and dialog.ctx.db_path.exists()
+
+
+def test_quick_sign_in_refuses_a_wrong_password_in_arabic_and_stays_open(quick, qtbot):
+    dialog, _ = quick
+    qtbot.keyClicks(dialog.username, "admin")
+    qtbot.keyClicks(dialog.password, "not-the-password")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.isVisible() and dialog.actor is None
+    assert any(ARABIC <= ch <= "\u06ff" for ch in dialog.error.text())
+    assert dialog.password.text() == ""
+
+
+def test_a_store_lost_while_the_screen_waits_is_reported_not_raised(quick, qtbot, data_dir):
+    dialog, _ = quick
+    (data_dir / STORE_FILE).unlink()
+    qtbot.keyClicks(dialog.username, "admin")
+    qtbot.keyClicks(dialog.password, ADMIN_PASSWORD)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.result() == dialog.DialogCode.Rejected
+    assert dialog.store_error is not None and dialog.actor is None
+    assert str(Path(data_dir / STORE_FILE)) in str(dialog.store_error.params.values())
