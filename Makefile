@@ -13,6 +13,9 @@ $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
 		-c constraints.txt -e '.[dev]'
+	@# Bytecode as an installed wheel has it (an editable install compiles nothing): start-up
+	@# then reads .pyc files instead of compiling the app's modules on every start.
+	$(BIN)/python -m compileall -q eskan_desk
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 

@@ -70,7 +70,7 @@ def desk(data_dir: str, password: str, typing_s: float) -> dict:
         app.processEvents()
     marks["dashboard"] = time.perf_counter() - T0
     desk.session.runner.shutdown()
-    preload.wait()
+    preload.discard()
     dialog.ctx.close()
     return marks
 

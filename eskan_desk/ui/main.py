@@ -39,7 +39,6 @@ PRELOAD = (
     "eskan_desk.ui.tasks",
     "eskan_desk.ui.idle_lock",
     "eskan_desk.ui.main_window",
-    "eskan_desk.ui.dashboard_page",
 )
 
 
@@ -67,17 +66,23 @@ def _fail(err: EskanError) -> int:
 
 
 class Preload:
-    """Imports :data:`PRELOAD` on a background thread (the sign-in screen is idle meanwhile).
+    """Imports :data:`PRELOAD` and opens the store on a background thread, while the sign-in
+    screen waits for the receptionist (the main thread is idle then).
 
     A failed import is left for the main thread, which imports the module again where it is
-    used and reports the error there.
+    used and reports the error there; a store that fails to open is reported by
+    :meth:`context`.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, data_dir: Path | None = None) -> None:
+        self._data_dir = data_dir
+        self._ctx: AppContext | None = None
+        self._error: Exception | None = None
+        self._taken = False
         self._thread = threading.Thread(target=self._run, name="eskan-preload", daemon=True)
 
     def start(self) -> None:
-        if not self._thread.is_alive() and self._thread.ident is None:
+        if self._thread.ident is None:
             self._thread.start()
 
     def _run(self) -> None:
@@ -86,33 +91,61 @@ class Preload:
                 importlib.import_module(name)
             from sqlalchemy.orm import configure_mappers
 
+            from eskan_desk.ui.main_window import navigation_pages
+
+            navigation_pages()  # imports every page's module
+
             configure_mappers()
         except Exception:
-            pass  # imported again, and reported, where the main thread uses it
+            return  # imported again, and reported, where the main thread uses it
+        if self._data_dir is not None:
+            from eskan_desk.app import open_context
+
+            try:
+                self._ctx = open_context(self._data_dir, create=False)
+            except Exception as exc:  # raised again on the main thread by context()
+                self._error = exc
 
     def wait(self) -> None:
         self.start()
         self._thread.join()
 
+    def context(self) -> AppContext:
+        """The opened store (the caller owns it from now on).
+
+        Raises:
+            StoreError: the store could not be opened (lost, locked, damaged since start-up).
+        """
+        self.wait()
+        if self._error is not None:
+            raise self._error
+        if self._ctx is None:
+            from eskan_desk.app import open_context
+
+            self._ctx = open_context(self._data_dir, create=False)
+        self._taken = True
+        return self._ctx
+
+    def discard(self) -> None:
+        """Wait for the thread (never leave an import running into shutdown) and close a store
+        it opened that nobody took."""
+        self.wait()
+        if self._ctx is not None and not self._taken:
+            self._ctx.close()
+            self._ctx = None
+
 
 def quick_sign_in(
     app: QApplication, ready: ReadyStore, lang: str | None
 ) -> tuple[SignInDialog, Preload]:
-    """The sign-in dialog for a ready store, its store opened when Enter is pressed; the
-    preload starts once the dialog is on screen."""
+    """The sign-in dialog for a ready store; the preload starts once the dialog is on screen
+    and Enter takes the store it opened."""
     from eskan_desk.ui.sign_in import SignInDialog
 
     apply_language(app, lang or ready.language or i18n.DEFAULT_LANGUAGE, ready.digits or "latin")
     style_app(app)
-    preload = Preload()
-
-    def open_store() -> AppContext:
-        preload.wait()
-        from eskan_desk.app import open_context
-
-        return open_context(ready.data_dir, create=False)
-
-    dialog = SignInDialog(open_store)
+    preload = Preload(ready.data_dir)
+    dialog = SignInDialog(preload.context)
     QTimer.singleShot(0, preload.start)  # after the dialog's first paint
     return dialog, preload
 
@@ -145,7 +178,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run_ready(app: QApplication, ready: ReadyStore, args: argparse.Namespace) -> int:
     dialog, preload = quick_sign_in(app, ready, args.lang)
     accepted = dialog.exec() == QDialog.DialogCode.Accepted
-    preload.wait()  # never leave an import running into interpreter shutdown
+    preload.discard()
     if dialog.store_error is not None:
         return _fail(dialog.store_error)
     if not accepted:

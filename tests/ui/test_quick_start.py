@@ -97,14 +97,14 @@ def quick(qapp, qtbot, data_dir):
     qtbot.addWidget(dialog)
     dialog.show()
     yield dialog, preload
-    preload.wait()
+    preload.discard()
     if dialog.ctx is not None:
         dialog.ctx.close()
 
 
 def test_quick_sign_in_opens_the_store_on_enter_and_signs_in(quick, qtbot):
     dialog, _ = quick
-    assert dialog.ctx is None  # nothing opened while the screen waits
+    assert dialog.ctx is None  # the store is the preload's until Enter
     assert dialog.layoutDirection() == Qt.LayoutDirection.RightToLeft
     qtbot.keyClicks(dialog.username, "admin")
     qtbot.keyClicks(dialog.password, ADMIN_PASSWORD)
@@ -124,12 +124,26 @@ def test_quick_sign_in_refuses_a_wrong_password_in_arabic_and_stays_open(quick, 
     assert dialog.password.text() == ""
 
 
-def test_a_store_lost_while_the_screen_waits_is_reported_not_raised(quick, qtbot, data_dir):
-    dialog, _ = quick
-    (data_dir / STORE_FILE).unlink()
+def test_cancelling_closes_the_store_the_preload_opened(quick, qtbot):
+    dialog, preload = quick
+    preload.wait()
+    assert preload._ctx is not None
+    qtbot.keyClick(dialog.username, Qt.Key.Key_Escape)
+    assert dialog.result() == dialog.DialogCode.Rejected
+    preload.discard()
+    assert preload._ctx is None and dialog.ctx is None
+
+
+def test_a_store_lost_after_the_check_is_reported_not_raised(qapp, qtbot, data_dir):
+    ready = boot.ready_store(data_dir)
+    (data_dir / STORE_FILE).unlink()  # between the quick check and the preload
+    dialog, preload = quick_sign_in(qapp, ready, None)
+    qtbot.addWidget(dialog)
+    dialog.show()
     qtbot.keyClicks(dialog.username, "admin")
     qtbot.keyClicks(dialog.password, ADMIN_PASSWORD)
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    preload.discard()
     assert dialog.result() == dialog.DialogCode.Rejected
-    assert dialog.store_error is not None and dialog.actor is None
+    assert dialog.store_error is not None and dialog.actor is None and dialog.ctx is None
     assert str(Path(data_dir / STORE_FILE)) in str(dialog.store_error.params.values())
