@@ -8,36 +8,34 @@ number and the hash of the attested data, so a scanned paper can be matched to w
 from __future__ import annotations
 
 import io
-import itertools
+import re
 
-from reportlab.graphics.barcode import qrencoder
-from reportlab.lib import colors
+from PIL import Image as PILImage
+from PIL import ImageOps
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.platypus import Flowable, Image, KeepTogether, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable
 
 from eskan_desk.domain.dates import to_riyadh
 from eskan_desk.domain.markers import N_
-from eskan_desk.printing.arabic import markup, style
+from eskan_desk.printing import sheet
+from eskan_desk.printing.blocks import (
+    Block,
+    Cell,
+    FlowableBox,
+    Gap,
+    Grid,
+    GridStyle,
+    Group,
+    Picture,
+    Stack,
+    Text,
+)
 from eskan_desk.printing.data import DeclarationDoc
-from eskan_desk.printing.layout import (
-    BODY,
-    GRID,
-    SMALL,
-    Ctx,
-    build,
-    content_width,
-    fields,
-    title_block,
-)
-from eskan_desk.printing.sections import (
-    DATE,
-    SIGNATURE,
-    applicant_record,
-    blank_lines,
-    gap,
-    request_block,
-)
+from eskan_desk.printing.layout import BODY, GRID, SMALL, Ctx, content_width
+from eskan_desk.printing.pen import set_text, text_style
+from eskan_desk.printing.qr import LEVEL_M, qr_modules
+from eskan_desk.printing.sections import DATE, SIGNATURE, applicant_record, request_section
 
 TITLE = N_("Declaration")
 STATEMENT = N_(
@@ -50,6 +48,8 @@ SHORT_HASH = 16  # characters of the hash printed beside the QR code
 QR_SIZE = 26 * mm
 QR_MASK = 0
 SIGNATURE_BOX = (50 * mm, 15 * mm)
+STATEMENT_BOX = GridStyle(padding=(4, 8, 6, 8), box=(0.8, GRID))
+BOTTOM = GridStyle(padding=(3, 0, 3, 0), valign="top", align="center")
 
 
 def qr_payload(doc: DeclarationDoc) -> str:
@@ -58,8 +58,7 @@ def qr_payload(doc: DeclarationDoc) -> str:
 
 
 class QrFlowable(Flowable):
-    """A QR code drawn as one filled path (ReportLab's widget builds a shape per module and
-    encodes twice: ten times slower for the same picture).
+    """A QR code drawn as one filled path of rectangles, one per run of dark modules.
 
     The mask pattern is fixed: every reader decodes any of the eight masks (the pattern is
     written in the code's format bits), and scoring all eight in pure Python cost ~15 ms, a
@@ -68,53 +67,88 @@ class QrFlowable(Flowable):
 
     def __init__(self, payload: str, size: float = QR_SIZE, border: int = 2) -> None:
         super().__init__()
-        code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
-        code.addData(payload)
-        code.version = code.calculate_version()
-        code.makeImpl(False, QR_MASK)
-        self.modules = [list(map(bool, row)) for row in code.modules]
+        self.modules = qr_modules(payload, LEVEL_M, QR_MASK)
         self.border = border
         self.width = self.height = size
 
     def draw(self) -> None:
-        n = len(self.modules)
-        box = self.width / (n + 2 * self.border)
-        path = self.canv.beginPath()
+        size = len(self.modules) + 2 * self.border
+        box = self.width / size
+        rects = []
         for r, row in enumerate(self.modules):
-            y = self.height - (r + self.border + 1) * box  # row 0 at the top
-            c = 0
-            for dark, run in itertools.groupby(row):
-                count = len(list(run))
-                if dark:
-                    path.rect((c + self.border) * box, y, count * box, box)
-                c += count
-        self.canv.setFillColor(colors.black)
-        self.canv.drawPath(path, stroke=0, fill=1)
+            y = size - self.border - 1 - r  # in modules from the bottom: row 0 at the top
+            for run in _DARK_RUN.finditer(row):
+                rects.append(f"{run.start() + self.border} {y} {run.end() - run.start()} 1 re")
+        # drawn in module units, scaled to the code's size
+        self.canv.addLiteral(f"q 0 g {box:.5f} 0 0 {box:.5f} 0 0 cm\n" + "\n".join(rects) + "\nf Q")
 
 
-def _signature_image(png: bytes) -> Image:
-    """The on-screen signature, scaled to fit the box, proportions kept."""
-    w, h = ImageReader(io.BytesIO(png)).getSize()
+_DARK_RUN = re.compile(b"\x01+")
+
+
+def _signature(png: bytes) -> Picture:
+    """The on-screen signature, scaled to fit the box, proportions kept.
+
+    Only the part with ink is embedded, where it stands in the pad: the rest is blank paper.
+    A transparent background is flattened onto white, the paper it is printed on: one RGB
+    image instead of the colours and a soft mask, the same on paper, half the work (the
+    pad's own PNG is on white already).
+    """
+    with PILImage.open(io.BytesIO(png)) as image:
+        image.load()
+    w, h = image.size
     box_w, box_h = SIGNATURE_BOX
     scale = min(box_w / w, box_h / h)
-    return Image(io.BytesIO(png), width=w * scale, height=h * scale)
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+        strokes = image.convert("RGBA")
+        alpha = strokes.getchannel("A")
+        ink = alpha.getbbox()
+        if ink:
+            strokes, alpha = strokes.crop(ink), alpha.crop(ink)
+        paper = PILImage.new("RGB", strokes.size, "white")
+        paper.paste(strokes, mask=alpha)
+    else:
+        ink = ImageOps.invert(image.convert("L")).getbbox()  # what is not white
+        paper = image.crop(ink) if ink else image
+    if not ink:  # a blank pad: embedded as it is
+        return Picture(ImageReader(paper), w * scale, h * scale)
+    left, top, right, bottom = ink
+    area = (left * scale, top * scale, (right - left) * scale, (bottom - top) * scale)
+    return Picture(ImageReader(paper), w * scale, h * scale, area)
 
 
-def _signature_block(ctx: Ctx, doc: DeclarationDoc, width: float) -> list[Flowable]:
-    name = fields(ctx, [(ctx.t(N_("Name")), doc.person.full_name)], width, per_row=1)
+def _signature_block(ctx: Ctx, doc: DeclarationDoc, width: float) -> list[Block]:
+    name = sheet.fields(ctx, [(ctx.t(N_("Name")), doc.person.full_name)], width, per_row=1)
     if doc.signature_png is None:
-        return [name, blank_lines(ctx, [ctx.t(SIGNATURE), ctx.t(DATE)], width)]
+        return [name, sheet.blank_lines(ctx, [ctx.t(SIGNATURE), ctx.t(DATE)], width)]
     signed = ctx.date(to_riyadh(doc.printed_at).date())
-    rows = [(ctx.t(SIGNATURE), _signature_image(doc.signature_png)), (ctx.t(DATE), signed)]
-    return [name, fields(ctx, rows, width, per_row=1)]
+    rows = [(ctx.t(SIGNATURE), _signature(doc.signature_png)), (ctx.t(DATE), signed)]
+    return [name, sheet.fields(ctx, rows, width, per_row=1)]
 
 
-def _seal(ctx: Ctx, doc: DeclarationDoc) -> list[Flowable]:
+def _seal(ctx: Ctx, doc: DeclarationDoc, width: float) -> list[Block]:
+    fingerprint = doc.attested_hash[:SHORT_HASH]
     return [
-        QrFlowable(qr_payload(doc)),
-        ctx.p(ctx.t(FINGERPRINT), SMALL - 1, align="center"),
-        Paragraph(markup(doc.attested_hash[:SHORT_HASH]), style(False, SMALL, align="center")),
+        FlowableBox(QrFlowable(qr_payload(doc))),
+        sheet.fixed(ctx, ctx.t(FINGERPRINT), width, SMALL - 1, align="center"),
+        Text(set_text(fingerprint, text_style(False, SMALL, align="center"), width), width),
     ]
+
+
+def _attestation(ctx: Ctx, doc: DeclarationDoc, width: float) -> Group:
+    """The statement in a box, then the signature beside the QR code: never apart."""
+    statement = sheet.fixed(ctx, ctx.t(STATEMENT), STATEMENT_BOX.inner(width), BODY + 1, bold=True)
+    seal_w = QR_SIZE + 8 * mm
+    sign_w = width - seal_w - 4 * mm
+    sign = Stack(_signature_block(ctx, doc, sign_w), sign_w + 4 * mm)
+    seal = Stack(_seal(ctx, doc, seal_w), seal_w)
+    return Group(
+        [
+            Grid([width], [[Cell(statement)]], STATEMENT_BOX),
+            Gap(3 * mm),
+            Grid(ctx.row([sign.width, seal_w]), [ctx.row([Cell(sign), Cell(seal)])], BOTTOM),
+        ]
+    )
 
 
 def render_declaration(doc: DeclarationDoc) -> bytes:
@@ -125,43 +159,15 @@ def render_declaration(doc: DeclarationDoc) -> bytes:
             on-screen signature (PNG) if there is one; without it, lines for a wet signature.
 
     Returns:
-        The PDF (A4).
+        The PDF (A4); a large household runs on to further pages.
     """
     ctx = Ctx.of(doc.lang)
     width = content_width()
-    seal_w = QR_SIZE + 8 * mm
-    sign_w = width - seal_w - 4 * mm
-    bottom = Table(
-        [ctx.row([_signature_block(ctx, doc, sign_w), _seal(ctx, doc)])],
-        colWidths=ctx.row([sign_w + 4 * mm, seal_w]),
+    title = ctx.t(TITLE)
+    blocks = sheet.title_block(ctx, title, doc.printed_at, doc.request.number, width)
+    for s in [*applicant_record(ctx, doc.person), request_section(ctx, doc.request)]:
+        blocks += sheet.section(ctx, s, width)
+    blocks += [Gap(3 * mm), _attestation(ctx, doc, width)]
+    return sheet.render(
+        ctx, blocks, charity=doc.charity, title=title, form_version=doc.form_version
     )
-    bottom.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("ALIGN", (0, 0), (-1, -1), "CENTER"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ]
-        )
-    )
-    statement = Table([[ctx.p(ctx.t(STATEMENT), BODY + 1, bold=True)]], colWidths=[width])
-    statement.setStyle(
-        TableStyle(
-            [
-                ("BOX", (0, 0), (-1, -1), 0.8, GRID),
-                ("LEFTPADDING", (0, 0), (-1, -1), 8),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 8),
-                ("TOPPADDING", (0, 0), (-1, -1), 4),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
-            ]
-        )
-    )
-    story: list[Flowable] = [
-        *title_block(ctx, ctx.t(TITLE), doc.printed_at, doc.request.number),
-        *applicant_record(ctx, doc.person, width),
-        *request_block(ctx, doc.request, width),
-        gap(3),
-        KeepTogether([statement, gap(3), bottom]),
-    ]
-    return build(ctx, story, charity=doc.charity, title=ctx.t(TITLE), form_version=doc.form_version)

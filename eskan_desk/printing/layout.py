@@ -4,6 +4,10 @@ One A4 (or A5) page template: a letterhead on every page (the charity's Arabic n
 English name, licence number and branch), then the document title and the print date in both
 calendars, and a footer with "page n of N" and the form's version. Tables put the label on the
 start side of its value: on the right in Arabic, on the left in English.
+
+The letterhead and the footer are drawn with a :class:`~eskan_desk.printing.pen.Pen`, the same
+for the platypus documents built here and for those laid out by
+:mod:`eskan_desk.printing.sheet`.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cached_property
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -35,10 +40,13 @@ from eskan_desk.domain.dates import format_dual, to_riyadh
 from eskan_desk.domain.markers import N_
 from eskan_desk.printing.arabic import markup, style
 from eskan_desk.printing.data import Charity
+from eskan_desk.printing.pen import Pen, set_fixed_text, text_style
 
 MARGIN = 14 * mm
 HEADER_HEIGHT = 24 * mm
 FOOTER_HEIGHT = 10 * mm
+TOP_MARGIN = MARGIN + HEADER_HEIGHT - 4 * mm  # where the body starts, under the letterhead
+BOTTOM_MARGIN = MARGIN + FOOTER_HEIGHT - 6 * mm  # where it ends, over the footer
 BODY = 9
 SMALL = 8
 DASH = "—"
@@ -74,7 +82,7 @@ class Ctx:
     def of(cls, lang: str | None) -> Ctx:
         return cls(lang or i18n.current_language())
 
-    @property
+    @cached_property
     def rtl(self) -> bool:
         return i18n.is_rtl(self.lang)
 
@@ -102,13 +110,17 @@ class Ctx:
         """A table cell: text as a paragraph (``Ltr`` left to right), a flowable as it is."""
         if value is None or value == "":
             return self.p(DASH, size)
-        if isinstance(value, Ltr):
-            return self.ltr(value, size, bold=bold)
         if isinstance(value, str):
-            # recorded Arabic (names, addresses) keeps its own direction on an English page
-            rtl = self.rtl or _ARABIC.search(value) is not None
+            rtl = self.value_rtl(value)
             return Paragraph(markup(value), style(rtl, size, bold=bold, align=self.start))
         return value
+
+    def value_rtl(self, value: str) -> bool:
+        """Whether a recorded value is laid out right to left: ``Ltr`` never; recorded Arabic
+        (names, addresses) keeps its own direction on an English page."""
+        if isinstance(value, Ltr):
+            return False
+        return self.rtl or _ARABIC.search(value) is not None
 
     def row(self, cells: Sequence) -> list:
         """Cells given in reading order, placed left to right on the page."""
@@ -189,42 +201,61 @@ def title_block(ctx: Ctx, title: str, printed_at: datetime, reference: str) -> l
     them) scramble a Latin code that shares a line with Arabic text when they extract or
     search it; alone, it reads back as printed.
     """
-    printed = ctx.t(_PRINTED, date=ctx.date(to_riyadh(printed_at).date()))
     return [
         ctx.p(title, 15, bold=True, align="center"),
         Paragraph(markup(reference), style(False, 11, bold=True, align="center")),
-        ctx.p(printed, SMALL, align="center"),
+        ctx.p(printed_line(ctx, printed_at), SMALL, align="center"),
         Spacer(1, 1 * mm),
     ]
 
 
-def _letterhead(ctx: Ctx, charity: Charity, width: float) -> Table:
-    """The charity's names stacked, never side by side: the Arabic and the English name on one
-    line would read back in the wrong word order from pdfium-based viewers."""
-    lines = [
-        Paragraph(markup(charity.name_ar), style(True, 13, bold=True, align="center")),
-        Paragraph(markup(charity.name_en), style(False, 9.5, align="center")),
-        ctx.p(
-            f"{ctx.t(_LICENCE, licence=charity.licence)} · {charity.branch_name}",
-            SMALL,
-            align="center",
-        ),
-    ]
-    t = Table([[line] for line in lines], colWidths=[width])
-    t.setStyle(
-        TableStyle(
-            [
-                ("LINEBELOW", (0, -1), (-1, -1), 1.2, RULE),
-                ("TOPPADDING", (0, 0), (-1, -1), 0),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-                ("BOTTOMPADDING", (0, -1), (-1, -1), 3),
-            ]
-        )
+def printed_line(ctx: Ctx, printed_at: datetime) -> str:
+    """The line saying when the form was printed: the date in Riyadh, in both calendars."""
+    return ctx.t(_PRINTED, date=ctx.date(to_riyadh(printed_at).date()))
+
+
+def draw_letterhead(pen: Pen, ctx: Ctx, charity: Charity, pagesize: tuple[float, float]) -> None:
+    """The charity's names stacked, never side by side (the Arabic and the English name on one
+    line would read back in the wrong word order from pdfium-based viewers), then the licence
+    and the branch, over a rule."""
+    page_w, page_h = pagesize
+    width = page_w - 2 * MARGIN
+    inner = width - 12  # 6 pt on either side
+    licence = f"{ctx.t(_LICENCE, licence=charity.licence)} · {charity.branch_name}"
+    top = page_h - MARGIN + 4 * mm
+    for text, text_st in (
+        (charity.name_ar, text_style(True, 13, bold=True, align="center")),
+        (charity.name_en, text_style(False, 9.5, align="center")),
+        (licence, text_style(ctx.rtl, SMALL, align="center")),
+    ):
+        lines = set_fixed_text(text, text_st, inner)
+        pen.text(lines, MARGIN + 6, top, inner)
+        top -= lines.height
+    top -= 3
+    pen.rules(1.2, RULE, [(MARGIN, top, MARGIN + width, top)])
+
+
+def draw_footer(
+    pen: Pen, ctx: Ctx, number: int, total: int, form_version: str, page_w: float
+) -> None:
+    """The page number ("page n of N") on the start side, the form's version on the other,
+    under a rule."""
+    half = (page_w - 2 * MARGIN) / 2
+    page = set_fixed_text(ctx.t(_PAGE, page=number, pages=total), text_style(ctx.rtl, SMALL), half)
+    form = set_fixed_text(
+        ctx.t(_FORM, version=form_version),
+        text_style(ctx.rtl, SMALL, align="left" if ctx.rtl else "right"),
+        half,
     )
-    return t
+    bottom = MARGIN - 6 * mm
+    height = max(page.height, form.height) + 6  # 3 pt above and below
+    for x, lines in zip((MARGIN, MARGIN + half), ctx.row([page, form]), strict=True):
+        pen.text(lines, x, bottom + 3 + lines.height, half)
+    top = bottom + height
+    pen.rules(0.5, GRID, [(MARGIN, top, MARGIN + 2 * half, top)])
 
 
-def _numbered_canvas(draw_footer: Callable[[Canvas, int, int], None]) -> type[Canvas]:
+def _numbered_canvas(write_footer: Callable[[Canvas, int, int], None]) -> type[Canvas]:
     """A canvas that knows the page count when it writes each page's footer."""
 
     class NumberedCanvas(Canvas):
@@ -240,7 +271,7 @@ def _numbered_canvas(draw_footer: Callable[[Canvas, int, int], None]) -> type[Ca
             total = len(self._pages)
             for number, state in enumerate(self._pages, start=1):
                 self.__dict__.update(state)
-                draw_footer(self, number, total)
+                write_footer(self, number, total)
                 super().showPage()
             super().save()
 
@@ -257,32 +288,16 @@ def build(
     pagesize: tuple[float, float] = A4,
 ) -> bytes:
     """Lay out ``story`` on the shared page template and return the PDF."""
-    page_w, page_h = pagesize
-    width = page_w - 2 * MARGIN
-    letterhead = _letterhead(ctx, charity, width)
 
     def on_page(canvas: Canvas, _doc) -> None:
-        _, h = letterhead.wrapOn(canvas, width, HEADER_HEIGHT)
-        letterhead.drawOn(canvas, MARGIN, page_h - MARGIN + 4 * mm - h)
+        pen = Pen(canvas)
+        draw_letterhead(pen, ctx, charity, pagesize)
+        pen.flush()
 
     def footer(canvas: Canvas, number: int, total: int) -> None:
-        page = ctx.t(_PAGE, page=number, pages=total)
-        form = ctx.t(_FORM, version=form_version)
-        cells = ctx.row(
-            [ctx.p(page, SMALL), ctx.p(form, SMALL, align="left" if ctx.rtl else "right")]
-        )
-        t = Table([cells], colWidths=[width / 2] * 2)
-        t.setStyle(
-            TableStyle(
-                [
-                    ("LINEABOVE", (0, 0), (-1, -1), 0.5, GRID),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                ]
-            )
-        )
-        t.wrapOn(canvas, width, FOOTER_HEIGHT)
-        t.drawOn(canvas, MARGIN, MARGIN - 6 * mm)
+        pen = Pen(canvas)
+        draw_footer(pen, ctx, number, total, form_version, pagesize[0])
+        pen.flush()
 
     out = io.BytesIO()
     doc = BaseDocTemplate(
@@ -290,8 +305,8 @@ def build(
         pagesize=pagesize,
         leftMargin=MARGIN,
         rightMargin=MARGIN,
-        topMargin=MARGIN + HEADER_HEIGHT - 4 * mm,
-        bottomMargin=MARGIN + FOOTER_HEIGHT - 6 * mm,
+        topMargin=TOP_MARGIN,
+        bottomMargin=BOTTOM_MARGIN,
         title=title,
         author=charity.name_en,
         creator="Eskan Desk",

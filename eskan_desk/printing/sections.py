@@ -1,9 +1,15 @@
-"""Blocks more than one document prints: the applicant's data, the request, signature lines."""
+"""Blocks more than one document prints: the applicant's data, the request, signature lines.
+
+The applicant's record and the request are described as :class:`Section` values (a heading
+over label | value fields or a listing); :func:`flowables` lays one out as platypus Tables,
+:mod:`eskan_desk.printing.sheet` draws the same on the canvas.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
+from typing import NamedTuple
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
@@ -63,7 +69,40 @@ def applicant_summary(ctx: Ctx, p: Person, width: float) -> list[Flowable]:
     return [heading(ctx, ctx.t(N_("Applicant"))), fields(ctx, pairs, width)]
 
 
-def applicant_record(ctx: Ctx, p: Person, width: float) -> list[Flowable]:
+class Fields(NamedTuple):
+    """Label | value pairs, ``per_row`` pairs a row."""
+
+    pairs: list[tuple[str, Cell]]
+    per_row: int = 2
+
+
+class Listing(NamedTuple):
+    """A table with a header row; column widths as fractions of the width, in reading order."""
+
+    header: list[str]
+    rows: list[list[Cell]]
+    fractions: tuple[float, ...]
+
+
+class Section(NamedTuple):
+    """A heading over its parts."""
+
+    title: str
+    parts: list[Fields | Listing]
+
+
+def flowables(ctx: Ctx, section: Section, width: float) -> list[Flowable]:
+    """A section as platypus Tables: the heading, then each part."""
+    story: list[Flowable] = [heading(ctx, section.title)]
+    for part in section.parts:
+        if isinstance(part, Fields):
+            story.append(fields(ctx, part.pairs, width, per_row=part.per_row))
+        else:
+            story.append(grid(ctx, part.header, part.rows, [width * f for f in part.fractions]))
+    return story
+
+
+def applicant_record(ctx: Ctx, p: Person) -> list[Section]:
     """Everything the file holds about the applicant, as recorded, section by section."""
     a = p.address
     identity: list[tuple[str, Cell]] = [
@@ -92,26 +131,23 @@ def applicant_record(ctx: Ctx, p: Person, width: float) -> list[Flowable]:
         (ctx.t(N_("Annual rent (riyals)")), money(p.annual_rent)),
         (ctx.t(N_("Ejar contract number")), _ltr(p.ejar_no)),
     ]
-    story: list[Flowable] = [
-        heading(ctx, ctx.t(N_("Profile"))),
-        fields(ctx, identity, width, per_row=3),
-        heading(ctx, ctx.t(N_("National address"))),
-        fields(ctx, address, width, per_row=3),
-        heading(ctx, ctx.t(N_("Bank and housing"))),
-        fields(ctx, bank, width),
+    sections = [
+        Section(ctx.t(N_("Profile")), [Fields(identity, 3)]),
+        Section(ctx.t(N_("National address")), [Fields(address, 3)]),
+        Section(ctx.t(N_("Bank and housing")), [Fields(bank)]),
     ]
     if p.members:
-        story += [heading(ctx, ctx.t(N_("Household members"))), _members(ctx, p, width)]
+        sections.append(Section(ctx.t(N_("Household members")), [_members(ctx, p)]))
     if p.incomes:
-        story += [heading(ctx, ctx.t(N_("Income sources"))), _incomes(ctx, p, width)]
-    return story
+        sections.append(Section(ctx.t(N_("Income sources")), [_incomes(ctx, p)]))
+    return sections
 
 
 def _ltr(value: str | None) -> Ltr | None:
     return Ltr(value) if value else None
 
 
-def _members(ctx: Ctx, p: Person, width: float) -> Table:
+def _members(ctx: Ctx, p: Person) -> Listing:
     header = [
         ctx.t(N_("Name")),
         ctx.t(N_("Relation")),
@@ -122,13 +158,13 @@ def _members(ctx: Ctx, p: Person, width: float) -> Table:
         [name, relation, _ltr(nid), ctx.date(born) if born else None]
         for name, relation, nid, born in p.members
     ]
-    return grid(ctx, header, rows, [width * f for f in (0.34, 0.14, 0.16, 0.36)])
+    return Listing(header, rows, (0.34, 0.14, 0.16, 0.36))
 
 
-def _incomes(ctx: Ctx, p: Person, width: float) -> Table:
+def _incomes(ctx: Ctx, p: Person) -> Listing:
     header = [ctx.t(N_("Income source")), ctx.t(N_("Monthly amount (riyals)"))]
-    rows = [[kind, money(amount)] for kind, amount in p.incomes]
-    return grid(ctx, header, rows, [width * 0.5, width * 0.5])
+    rows: list[list[Cell]] = [[kind, money(amount)] for kind, amount in p.incomes]
+    return Listing(header, rows, (0.5, 0.5))
 
 
 def submitted_text(ctx: Ctx, r: RequestInfo) -> str | None:
@@ -136,21 +172,22 @@ def submitted_text(ctx: Ctx, r: RequestInfo) -> str | None:
     return ctx.date(to_riyadh(r.submitted_at).date()) if r.submitted_at else None
 
 
-def request_block(ctx: Ctx, r: RequestInfo, width: float, *, heading_text: str | None = None):
-    """The request's number, type, amount, submission date and description."""
-    submitted = submitted_text(ctx, r)
+def request_section(ctx: Ctx, r: RequestInfo) -> Section:
+    """The request's type, amount, submission date and description."""
     pairs: list[tuple[str, Cell]] = [
         (ctx.t(N_("Request type")), r.type_label),
         (ctx.t(_AMOUNT), money(r.amount)),
-        (ctx.t(N_("Submitted on")), submitted),
+        (ctx.t(N_("Submitted on")), submitted_text(ctx, r)),
     ]
-    story: list[Flowable] = [
-        heading(ctx, heading_text or ctx.t(_REQUEST)),
-        fields(ctx, pairs, width),
-    ]
+    parts: list[Fields | Listing] = [Fields(pairs)]
     if r.description:
-        story.append(fields(ctx, [(ctx.t(_DESCRIPTION), r.description)], width, per_row=1))
-    return story
+        parts.append(Fields([(ctx.t(_DESCRIPTION), r.description)], 1))
+    return Section(ctx.t(_REQUEST), parts)
+
+
+def request_block(ctx: Ctx, r: RequestInfo, width: float) -> list[Flowable]:
+    """:func:`request_section` as platypus Tables."""
+    return flowables(ctx, request_section(ctx, r), width)
 
 
 def blank_lines(ctx: Ctx, labels: Sequence[str], width: float, height: float = 12 * mm) -> Table:

@@ -6,6 +6,7 @@ import hashlib
 import io
 import re
 import unicodedata
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -109,6 +110,36 @@ def declaration(*, signed: bool = True, lang: str | None = None) -> DeclarationD
     )
 
 
+def large_declaration(*, members: int = 15, lang: str | None = None) -> DeclarationDoc:
+    """A large household with long names, a long address and a long description."""
+    doc = declaration(lang=lang)
+    relations = ("ابن", "ابنة", "زوجة", "أم")
+    household = [
+        Member(
+            f"عضو رقم {i} بن محمد بن عبدالرحمن بن سليمان آل مشيط القحطاني",
+            relations[i % 4],
+            f"2{i:09d}",
+            date(2000 + i % 20, 1 + i % 12, 1 + i % 28),
+        )
+        for i in range(members)
+    ]
+    incomes = [Income(f"مصدر دخل رقم {i} من جهة حكومية", Decimal(1000 + 37 * i)) for i in range(6)]
+    address = Address(
+        "2929",
+        "طريق الملك فهد الفرعي الشمالي المتفرع من شارع الأمير سلطان قرب المسجد الجامع الكبير",
+        "حي الموسى الشمالي الممتد حتى الطريق الدائري الجنوبي",
+        "خميس مشيط",
+        "62433",
+        "7788",
+        "RRRD2929",
+    )
+    person_ = replace(doc.person, members=household, incomes=incomes, address=address)
+    description = " ".join(
+        f"دعم سداد دفعة الإيجار رقم {i} المستحقة لعام 1448 هـ." for i in range(12)
+    )
+    return replace(doc, person=person_, request=replace(doc.request, description=description))
+
+
 def request_form(lang: str | None = None) -> RequestFormDoc:
     documents = [
         DocumentItem("هوية رب الأسرة الوطنية", True),
@@ -130,6 +161,30 @@ def pdf_text(pdf: bytes) -> str:
     finally:
         doc.close()
     return unicodedata.normalize("NFKC", text)
+
+
+def page_texts(pdf: bytes) -> list[str]:
+    """Each page's text, NFKC-normalised."""
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        return [unicodedata.normalize("NFKC", p.get_textpage().get_text_range()) for p in doc]
+    finally:
+        doc.close()
+
+
+def text_boxes(pdf: bytes) -> list[tuple[float, float, list[tuple[float, float, float, float]]]]:
+    """For each page: its width, its height and the boxes (left, bottom, right, top) of its
+    runs of text."""
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        pages = []
+        for page in doc:
+            textpage = page.get_textpage()
+            boxes = [textpage.get_rect(i) for i in range(textpage.count_rects())]
+            pages.append((page.get_width(), page.get_height(), boxes))
+        return pages
+    finally:
+        doc.close()
 
 
 def page_count(pdf: bytes) -> int:

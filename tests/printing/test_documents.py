@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
+from dataclasses import replace
+
 import pytest
 
 from eskan_desk.domain.dates import format_gregorian, format_hijri
@@ -19,10 +22,14 @@ from .conftest import (
     dark_fraction,
     declaration,
     embedded_fonts,
+    large_declaration,
     page_count,
+    page_texts,
     pdf_text,
     receipt,
     request_form,
+    signature_png,
+    text_boxes,
     text_centre_x,
 )
 
@@ -83,6 +90,33 @@ def test_declaration_embeds_the_signature_image():
     assert b"/Subtype /Image" in render_declaration(declaration(signed=True))
 
 
+@pytest.mark.parametrize("mode", ["RGBA", "RGB"])  # a transparent stroke; the pad's PNG on white
+def test_the_signature_is_one_opaque_image_on_the_page(mode):
+    import io
+
+    from PIL import Image
+
+    png = io.BytesIO()
+    Image.open(io.BytesIO(signature_png())).convert(mode).save(png, "PNG")
+    signed = replace(declaration(), signature_png=png.getvalue())
+    pdf = render_declaration(signed)
+    assert pdf.count(b"/Subtype /Image") == 1 and b"/SMask" not in pdf
+    unsigned = render_declaration(declaration(signed=False))
+    assert dark_fraction(pdf) > dark_fraction(unsigned)  # the stroke is drawn
+
+
+@pytest.mark.parametrize("mode", ["RGBA", "RGB"])
+def test_a_blank_signature_still_renders(mode):
+    import io
+
+    from PIL import Image
+
+    png = io.BytesIO()
+    Image.new(mode, (300, 100), (255, 255, 255, 0) if mode == "RGBA" else "white").save(png, "PNG")
+    pdf = render_declaration(replace(declaration(), signature_png=png.getvalue()))
+    assert pdf.count(b"/Subtype /Image") == 1
+
+
 def test_declaration_without_signature_has_no_image():
     assert b"/Subtype /Image" not in render_declaration(declaration(signed=False))
 
@@ -100,6 +134,64 @@ def test_declaration_shows_the_household_and_incomes():
     assert "عبدالله محمد علي العسيري" in text
     assert "1000000024" in text
     assert "SA" in text and "950.50" in text and "18,000" in text
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_a_large_household_runs_on_to_the_next_page(lang):
+    """15 members, a long address and a long description: every line is printed, once, in
+    reading order; the members' header is repeated where the table continues; the statement,
+    the signature and the QR code stay together after the data."""
+    doc = large_declaration(lang=lang)
+    pdf = render_declaration(doc)
+    pages = page_texts(pdf)
+    assert len(pages) >= 2
+    words = " ".join(pages).split()
+    for name, _, national_id, _ in doc.person.members:
+        # on an English page pdfium reads the words of a wrapped Arabic cell's later lines
+        # left to right: there, only the first line is read back in order
+        shown = name if lang == "ar" else " ".join(name.split()[:4])
+        assert _in_reading_order(shown, words) and words.count(national_id) == 1
+    if lang == "ar":
+        assert _in_reading_order(doc.person.address.street, words)
+        assert _in_reading_order(doc.request.description, words)
+    relation = gettext("Relation") if lang == "ar" else "Relation"
+    last = doc.person.members[-1].national_id
+    continued = next(p for p in pages if last in p)
+    assert relation in continued  # the header row, repeated
+    assert ATTESTED_HASH[:16] in pages[-1] and b"/Subtype /Image" in pdf
+    for i, page in enumerate(pages, start=1):
+        assert f"{i}" in page and f"{len(pages)}" in page  # "page i of n" on every page
+
+
+def _in_reading_order(text: str, words: list[str]) -> bool:
+    """Every word of ``text`` in ``words``, in order (a wrapped cell's lines are read back
+    between its neighbours' lines)."""
+    remaining = iter(words)
+    return all(word in remaining for word in text.split())
+
+
+@pytest.mark.parametrize("make", [lambda: large_declaration(), lambda: declaration()])
+def test_declaration_text_stays_on_the_page_and_apart(make):
+    """No text outside the margins, and no two runs of text on top of each other (lines of
+    one paragraph may touch by their accents and dots)."""
+    for width, height, boxes in text_boxes(render_declaration(make())):
+        for left, bottom, right, top in boxes:
+            assert left >= 39 and right <= width - 39 and bottom >= 20 and top <= height - 25
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1 :]:
+                overlap_w = min(a[2], b[2]) - max(a[0], b[0])
+                overlap_h = min(a[3], b[3]) - max(a[1], b[1])
+                assert overlap_w <= 1 or overlap_h <= 3, (a, b)
+
+
+def test_a_row_taller_than_a_page_runs_on():
+    """A description longer than a page is split between pages, not cut off."""
+    doc = declaration()
+    words = " ".join(f"كلمة{i}" for i in range(1500))
+    pdf = render_declaration(replace(doc, request=replace(doc.request, description=words)))
+    text = pdf_text(pdf)
+    assert page_count(pdf) >= 3
+    assert all(f"كلمة{i}" in text for i in (0, 1, 750, 1499))
 
 
 def test_receipt_gives_the_earliest_answer_date_in_both_calendars():
@@ -150,3 +242,15 @@ def test_qr_picture_matches_the_encoded_modules():
         for c, dark in enumerate(row):
             x, y = int((c + qr.border + 0.5) * box), int((r + qr.border + 0.5) * box)
             assert (image.getpixel((x, y)) < 128) == dark, (r, c)
+
+
+def test_many_distinct_characters_fill_a_second_font_subset():
+    """Past the first 256 codes of a font, text goes on in a second subset, still readable."""
+    doc = declaration()
+    latin = "".join(chr(c) for c in range(0xC0, 0x100) if c not in (0xD7, 0xF7))
+    extended = "".join(chr(c) for c in range(0x100, 0x180))  # Latin Extended-A
+    description = f"{doc.request.description} {latin} {extended}"
+    pdf = render_declaration(replace(doc, request=replace(doc.request, description=description)))
+    assert pdf.count(b"/FontFile2") == 3  # Bold, and Regular in two subsets
+    text = "".join(pdf_text(pdf).split())
+    assert latin in text and unicodedata.normalize("NFKC", extended) in text
