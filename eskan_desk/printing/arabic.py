@@ -16,6 +16,8 @@ from __future__ import annotations
 import sys
 import types
 from functools import lru_cache
+from typing import Any
+from unicodedata import bidirectional
 
 from bidi import algorithm as _bidi
 
@@ -45,9 +47,21 @@ def log2vis(
     return visual
 
 
+# Bidi classes of a text that, in a right-to-left paragraph, is simply read backwards: every
+# character resolves to level 1 and nothing mirrors (most Arabic names, places and labels).
+_PLAIN_RTL = frozenset({"AL", "R", "WS"})
+
+
 @lru_cache(maxsize=8192)
 def _reorder(text: str, direction: str) -> tuple[str, tuple[int, ...]]:
     """The pure-Python algorithm, cached: ReportLab asks again for every wrap of a cell."""
+    if direction == "RTL" and all(bidirectional(ch) in _PLAIN_RTL for ch in text):
+        return text[::-1], tuple(range(len(text) - 1, -1, -1))
+    return _bidi_reorder(text, direction)
+
+
+def _bidi_reorder(text: str, direction: str) -> tuple[str, tuple[int, ...]]:
+    """python-bidi's pure-Python algorithm: the visual text, and each character's origin."""
     storage = _bidi.get_empty_storage()
     level = _PARAGRAPH_LEVELS.get(direction)
     storage["base_level"] = _bidi.get_base_level(text) if level is None else level
@@ -89,6 +103,25 @@ from eskan_desk.printing.fonts import BOLD, REGULAR, register_fonts  # noqa: E40
 # here needs 7-bit-clean PDFs.
 rl_config.useA85 = 0
 
+
+class _SettledConfig:
+    """The reshaper's settings, each read once: ``reshape`` asks configparser for six of them
+    on every call, which was a third of its time."""
+
+    def __init__(self, section: Any) -> None:
+        self._section = section
+        self._flags: dict[str, bool] = {}
+
+    def getboolean(self, key: str) -> bool:
+        flag = self._flags.get(key)
+        if flag is None:
+            flag = self._flags[key] = self._section.getboolean(key)
+        return flag
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._section, name)
+
+
 _RESHAPER = arabic_reshaper.ArabicReshaper(
     configuration={
         "delete_harakat": False,  # a name written with a shadda keeps it
@@ -97,6 +130,7 @@ _RESHAPER = arabic_reshaper.ArabicReshaper(
         "ARABIC LIGATURE ALLAH": False,  # keep عبدالله as letters: searchable as typed
     }
 )
+_RESHAPER.configuration = _SettledConfig(_RESHAPER.configuration)
 
 
 @lru_cache(maxsize=4096)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib
 import sys
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from reportlab.lib.pagesizes import A4
 
 from eskan_desk.domain.iban import format_iban, make_iban
@@ -73,3 +75,32 @@ def test_label_and_value_cells_read_back_in_logical_order():
         ctx, [fields(ctx, pairs, content_width(A4))], charity=charity(), title="t", form_version="T"
     )
     assert "الاسم نورة محمد علي العسيري رقم الهوية 1000000008" in pdf_text(pdf)
+
+
+_LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهويءآأؤإئةى"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_LETTERS + "ًٌٍَُِّْ ()«»0123456789٠١٢abc-.\u00a0\t", max_size=40))
+def test_the_plain_right_to_left_shortcut_agrees_with_the_bidi_algorithm(text):
+    for candidate in (text, arabic.shape(text)):
+        for direction in ("RTL", "LTR", ""):
+            arabic._reorder.cache_clear()
+            assert arabic._reorder(candidate, direction) == arabic._bidi_reorder(
+                candidate, direction
+            )
+
+
+def test_the_settled_reshaper_shapes_as_a_fresh_one():
+    import arabic_reshaper
+
+    fresh = arabic_reshaper.ArabicReshaper(
+        configuration={
+            "delete_harakat": False,
+            "shift_harakat_position": False,
+            "support_ligatures": True,
+            "ARABIC LIGATURE ALLAH": False,
+        }
+    )
+    for text in ("لا إله إلا الله", "عبدالله", "مُحَمَّد", "ـــ", "نورة آل مشيط", "ﷺ"):
+        assert arabic._RESHAPER.reshape(text) == fresh.reshape(text)
