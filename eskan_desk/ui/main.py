@@ -30,11 +30,9 @@ if TYPE_CHECKING:
     from eskan_desk.app import AppContext
     from eskan_desk.ui.sign_in import SignInDialog
 
-# What signing in and the main window need, in the order they are first used.
-PRELOAD = (
-    "eskan_desk.app",
-    "eskan_desk.services.auth",
-    "eskan_desk.services.settings",
+# What signing in needs, then what the main window needs, in the order they are first used.
+PRELOAD_SIGN_IN = ("eskan_desk.app", "eskan_desk.services.auth", "eskan_desk.services.settings")
+PRELOAD_WINDOW = (
     "eskan_desk.ui.session",
     "eskan_desk.ui.tasks",
     "eskan_desk.ui.idle_lock",
@@ -66,8 +64,9 @@ def _fail(err: EskanError) -> int:
 
 
 class Preload:
-    """Imports :data:`PRELOAD` and opens the store on a background thread, while the sign-in
-    screen waits for the receptionist (the main thread is idle then).
+    """On a background thread, while the sign-in screen waits for the receptionist (the main
+    thread is idle then): imports :data:`PRELOAD_SIGN_IN`, opens the store, then imports
+    :data:`PRELOAD_WINDOW` and every page.
 
     A failed import is left for the main thread, which imports the module again where it is
     used and reports the error there; a store that fails to open is reported by
@@ -79,6 +78,7 @@ class Preload:
         self._ctx: AppContext | None = None
         self._error: Exception | None = None
         self._taken = False
+        self._opened = threading.Event()
         self._thread = threading.Thread(target=self._run, name="eskan-preload", daemon=True)
 
     def start(self) -> None:
@@ -87,13 +87,23 @@ class Preload:
 
     def _run(self) -> None:
         try:
-            for name in PRELOAD:
+            self._open()
+        finally:
+            self._opened.set()
+        try:
+            for name in PRELOAD_WINDOW:
                 importlib.import_module(name)
-            from sqlalchemy.orm import configure_mappers
-
             from eskan_desk.ui.main_window import navigation_pages
 
             navigation_pages()  # imports every page's module
+        except Exception:
+            pass  # imported again, and reported, where the main thread uses it
+
+    def _open(self) -> None:
+        try:
+            for name in PRELOAD_SIGN_IN:
+                importlib.import_module(name)
+            from sqlalchemy.orm import configure_mappers
 
             configure_mappers()
         except Exception:
@@ -111,12 +121,15 @@ class Preload:
         self._thread.join()
 
     def context(self) -> AppContext:
-        """The opened store (the caller owns it from now on).
+        """The opened store (the caller owns it from now on). The window's modules may still
+        be loading: the password check runs meanwhile (argon2 leaves the interpreter free);
+        :meth:`wait` before building the window.
 
         Raises:
             StoreError: the store could not be opened (lost, locked, damaged since start-up).
         """
-        self.wait()
+        self.start()
+        self._opened.wait()
         if self._error is not None:
             raise self._error
         if self._ctx is None:
@@ -178,7 +191,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run_ready(app: QApplication, ready: ReadyStore, args: argparse.Namespace) -> int:
     dialog, preload = quick_sign_in(app, ready, args.lang)
     accepted = dialog.exec() == QDialog.DialogCode.Accepted
-    preload.discard()
+    preload.discard()  # the window's modules are loaded (and no import runs into shutdown)
     if dialog.store_error is not None:
         return _fail(dialog.store_error)
     if not accepted:
