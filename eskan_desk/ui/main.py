@@ -73,7 +73,7 @@ class Preload:
     :meth:`context`.
     """
 
-    def __init__(self, data_dir: Path | None = None) -> None:
+    def __init__(self, data_dir: Path) -> None:
         self._data_dir = data_dir
         self._ctx: AppContext | None = None
         self._error: Exception | None = None
@@ -108,13 +108,12 @@ class Preload:
             configure_mappers()
         except Exception:
             return  # imported again, and reported, where the main thread uses it
-        if self._data_dir is not None:
-            from eskan_desk.app import open_context
+        from eskan_desk.app import open_context
 
-            try:
-                self._ctx = open_context(self._data_dir, create=False)
-            except Exception as exc:  # raised again on the main thread by context()
-                self._error = exc
+        try:
+            self._ctx = open_context(self._data_dir, create=False)
+        except Exception as exc:  # raised again on the main thread by context()
+            self._error = exc
 
     def wait(self) -> None:
         self.start()
