@@ -48,9 +48,10 @@ def _birth(ctx: Ctx, born: date | None, precision: str) -> Cell:
 
 
 def national_id_text(ctx: Ctx, p: Person) -> str:
-    """``1000000008 (مواطن)``: the number and whether it is an ID or an iqama."""
+    """``1000000008 — مواطن``: the number and whether it is an ID or an iqama (a dash, not
+    brackets: the resident's label has its own, "مقيم (إقامة)")."""
     kind = ctx.t(_RESIDENT if p.id_kind == "resident" else _CITIZEN)
-    return f"{p.national_id} ({kind})"
+    return f"{p.national_id} — {kind}"
 
 
 def applicant_summary(ctx: Ctx, p: Person, width: float) -> list[Flowable]:
