@@ -49,7 +49,7 @@ from eskan_desk.services.sync_review import (
 from eskan_desk.ui.dashboard_page import ltr
 from eskan_desk.ui.forms import page_header
 from eskan_desk.ui.session import Page, UiSession
-from eskan_desk.ui.tables import add_row, make_table, select_index, selected_index
+from eskan_desk.ui.tables import add_row, make_table, select_row, selected_row
 
 COLUMNS = (
     N_("Record"),
@@ -202,19 +202,14 @@ class ConflictsPage(Page):
             )
         self.empty.setVisible(not rows)
         if keep is not None:
-            for i, c in enumerate(rows):
-                if c.id == keep.id:
-                    select_index(self.table, i)
+            self.select(keep.id)
         self._update_buttons()
 
     def selected(self) -> ConflictView | None:
-        index = selected_index(self.table)
-        return self.rows[index] if index is not None and index < len(self.rows) else None
+        return selected_row(self.table, self.rows)
 
     def select(self, conflict_id: str) -> None:
-        for i, c in enumerate(self.rows):
-            if c.id == conflict_id:
-                select_index(self.table, i)
+        select_row(self.table, self.rows, conflict_id)
 
     def _update_buttons(self) -> None:
         current = self.selected()

@@ -22,7 +22,7 @@ from eskan_desk.ui.kiosk import SurveyKiosk, open_kiosk
 from eskan_desk.ui.look import ui_font
 from eskan_desk.ui.referrals_page import ReasonDialog, show_error
 from eskan_desk.ui.session import Page, UiSession
-from eskan_desk.ui.tables import add_row, make_table, select_index, selected_index
+from eskan_desk.ui.tables import add_row, make_table, select_row, selected_row
 
 COLUMNS = (
     N_("Type"),
@@ -164,13 +164,10 @@ class FeedbackPage(Page):
         self._update_buttons()
 
     def selected(self) -> FeedbackView | None:
-        index = selected_index(self.table)
-        return self.rows[index] if index is not None and index < len(self.rows) else None
+        return selected_row(self.table, self.rows)
 
     def select(self, feedback_id: str) -> None:
-        for i, item in enumerate(self.rows):
-            if item.id == feedback_id:
-                select_index(self.table, i)
+        select_row(self.table, self.rows, feedback_id)
 
     def _may_work(self, item: FeedbackView | None) -> bool:
         actor = self.session.actor

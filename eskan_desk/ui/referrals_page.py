@@ -34,7 +34,7 @@ from eskan_desk.services.referrals import ReferralView
 from eskan_desk.ui.forms import ERROR_STYLE, FieldSet
 from eskan_desk.ui.look import leading_alignment, ui_font
 from eskan_desk.ui.session import Page, UiSession
-from eskan_desk.ui.tables import select_index, selected_index
+from eskan_desk.ui.tables import select_row, selected_row
 
 COLUMNS = (
     N_("File number"),
@@ -209,13 +209,10 @@ class ReferralsPage(Page):
         self._update_buttons()
 
     def selected(self) -> ReferralView | None:
-        index = selected_index(self.table)
-        return self.rows[index] if index is not None and index < len(self.rows) else None
+        return selected_row(self.table, self.rows)
 
     def select(self, referral_id: str) -> None:
-        for i, ref in enumerate(self.rows):
-            if ref.id == referral_id:
-                select_index(self.table, i)
+        select_row(self.table, self.rows, referral_id)
 
     def moves(self, ref: ReferralView | None) -> list[ReferralStatus]:
         """What the signed-in staff member may do with ``ref`` (the buttons they get)."""

@@ -7,6 +7,8 @@ stays on the dashboard until it has been told.
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -37,7 +39,7 @@ from eskan_desk.services.requests import list_requests
 from eskan_desk.ui.forms import ChoiceBox, FieldSet
 from eskan_desk.ui.look import ui_font
 from eskan_desk.ui.session import Page
-from eskan_desk.ui.tables import add_row, make_table, select_index, selected_index
+from eskan_desk.ui.tables import add_row, make_table, select_row, selected_row
 
 LRI, PDI = "\u2066", "\u2069"
 DECISIONS = {RequestStatus.ACCEPTED, RequestStatus.REJECTED, RequestStatus.NEEDS_INFO}
@@ -156,13 +158,10 @@ class RequestsPage(Page):
         self._selected()
 
     def selected(self) -> RequestSummary | None:
-        index = selected_index(self.table)
-        return self.rows[index] if index is not None and index < len(self.rows) else None
+        return selected_row(self.table, self.rows)
 
     def select(self, number: str) -> None:
-        for i, r in enumerate(self.rows):
-            if r.number == number:
-                select_index(self.table, i)
+        select_row(self.table, self.rows, number, key=attrgetter("number"))
 
     def _clear_actions(self) -> None:
         while self.actions.count():

@@ -34,7 +34,7 @@ from eskan_desk.services.auth import StaffView
 from eskan_desk.ui.forms import ChoiceBox, FieldSet
 from eskan_desk.ui.look import ui_font
 from eskan_desk.ui.session import Page, UiSession
-from eskan_desk.ui.tables import select_index, selected_index
+from eskan_desk.ui.tables import select_row, selected_row
 
 COLUMNS = (N_("Name"), N_("Username"), N_("Role"), N_("Active"), N_("Locked until"))
 
@@ -156,13 +156,10 @@ class StaffPage(Page):
         self._update_buttons()
 
     def selected(self) -> StaffView | None:
-        index = selected_index(self.table)
-        return self.rows[index] if index is not None and index < len(self.rows) else None
+        return selected_row(self.table, self.rows)
 
     def select(self, staff_id: str) -> None:
-        for i, staff in enumerate(self.rows):
-            if staff.id == staff_id:
-                select_index(self.table, i)
+        select_row(self.table, self.rows, staff_id)
 
     def _update_buttons(self) -> None:
         current = self.selected()

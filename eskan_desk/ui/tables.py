@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from operator import attrgetter
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtWidgets import (
@@ -14,6 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from eskan_desk.ui.look import leading_alignment
+
+T = TypeVar("T")
 
 
 def make_table(
@@ -59,3 +63,22 @@ def select_index(table: QTableWidget, index: int) -> None:
     viewport's width, which is wrong before the table is first laid out."""
     flags = QItemSelectionModel.SelectionFlag
     table.setCurrentCell(index, 0, flags.ClearAndSelect | flags.Rows)
+
+
+def selected_row(table: QTableWidget, rows: Sequence[T]) -> T | None:
+    """The record shown on the table's selected line, if any (``rows`` in table order)."""
+    index = selected_index(table)
+    return rows[index] if index is not None and index < len(rows) else None
+
+
+def select_row(
+    table: QTableWidget,
+    rows: Sequence[Any],
+    value: Any,
+    key: Callable[[Any], Any] = attrgetter("id"),
+) -> None:
+    """Select the line of the record whose ``key`` is ``value``; nothing when none is shown."""
+    for i, row in enumerate(rows):
+        if key(row) == value:
+            select_index(table, i)
+            return
