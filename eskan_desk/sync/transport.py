@@ -105,13 +105,14 @@ class HttpTransport:
         if not isinstance(data, dict):
             # An answer cut short on the way (its headers arrived, its body did not): whatever
             # HQ did is safe to ask again, so this is retried like a dropped link.
-            raise SyncError(
-                "unreachable",
-                UNREACHABLE,
-                {"url": self.url, "reason": "incomplete answer"},
-                retry=True,
-            )
+            raise self._incomplete()
         return data
+
+    def _incomplete(self) -> SyncError:
+        """An answer cut short on the way: whatever HQ did is safe to ask again."""
+        return SyncError(
+            "unreachable", UNREACHABLE, {"url": self.url, "reason": "incomplete answer"}, retry=True
+        )
 
     def health(self) -> dict[str, Any]:
         return self._request("GET", "/health")
@@ -146,12 +147,7 @@ class HttpTransport:
             },
         )
         if not isinstance(page.get("changes"), list) or not isinstance(page.get("cursor"), int):
-            raise SyncError(
-                "unreachable",
-                UNREACHABLE,
-                {"url": self.url, "reason": "incomplete answer"},
-                retry=True,
-            )
+            raise self._incomplete()
         return page
 
 

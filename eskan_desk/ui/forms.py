@@ -9,9 +9,11 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QFrame,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -147,3 +149,17 @@ def page_header(layout: QVBoxLayout, parent: QWidget, title: str, intro: str) ->
     message.hide()
     layout.addWidget(message)
     return message
+
+
+def scrolling_body(page: QWidget) -> QVBoxLayout:
+    """Make ``page`` scroll (for content taller than the window) and return the layout to
+    fill: a frameless scroll area edge to edge, its body resizing with it."""
+    outer = QVBoxLayout(page)
+    outer.setContentsMargins(0, 0, 0, 0)
+    scroll = QScrollArea(page)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    body = QWidget(scroll)
+    scroll.setWidget(body)
+    outer.addWidget(scroll)
+    return QVBoxLayout(body)

@@ -6,13 +6,10 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -23,6 +20,7 @@ from eskan_desk.services.settings import Settings, load_settings
 from eskan_desk.services.settings_admin import update_settings
 from eskan_desk.ui.checklist_box import ChecklistBox
 from eskan_desk.ui.demo_data_box import DemoDataBox
+from eskan_desk.ui.forms import scrolling_body
 from eskan_desk.ui.look import ui_font
 from eskan_desk.ui.session import Page, UiSession
 from eskan_desk.ui.staff_page import show_error
@@ -42,15 +40,7 @@ class SettingsPage(Page):
         super().__init__(session, parent)
         self.may_save = can(session.actor.role, Action.CHANGE_SETTINGS)
         # The page scrolls: settings, the documents checklists and demo data do not fit 800 px.
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        body = QWidget(scroll)
-        scroll.setWidget(body)
-        outer.addWidget(scroll)
-        layout = QVBoxLayout(body)
+        layout = scrolling_body(self)
         heading = QLabel(_("Settings"), self)
         heading.setFont(ui_font(14, bold=True))
         layout.addWidget(heading)

@@ -30,16 +30,13 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMainWindow,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QTableWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -53,7 +50,7 @@ from eskan_desk.services.sync_status import pending_changes
 from eskan_desk.sync.client import IDENTITY_FILE, Identity, SyncClient, SyncResult, SyncStatus
 from eskan_desk.sync.transport import HttpTransport, Transport
 from eskan_desk.ui.dashboard_page import Panel, ltr
-from eskan_desk.ui.forms import ERROR_STYLE, page_header
+from eskan_desk.ui.forms import ERROR_STYLE, page_header, scrolling_body
 from eskan_desk.ui.look import leading_alignment
 from eskan_desk.ui.session import Page, UiSession
 from eskan_desk.ui.tables import add_row, make_table, select_index, selected_index
@@ -485,15 +482,7 @@ class SyncPage(Page):
 
     # Layout ------------------------------------------------------------------------------------
     def _build(self) -> None:
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        body = QWidget(scroll)
-        scroll.setWidget(body)
-        outer.addWidget(scroll)
-        layout = QVBoxLayout(body)
+        layout = scrolling_body(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(10)
         self.message = page_header(
