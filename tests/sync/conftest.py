@@ -6,8 +6,10 @@ parametrised to run each test on PostgreSQL too, each test in a database of its 
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -126,6 +128,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+PR_SET_PDEATHSIG = 1  # prctl(2), Linux
+
+
 class HQServer:
     """``eskan-hq serve`` in a subprocess on a free loopback port."""
 
@@ -155,6 +160,7 @@ class HQServer:
             env=env,
             stdout=self._log,
             stderr=subprocess.STDOUT,
+            preexec_fn=_terminate_with_parent,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -187,6 +193,13 @@ class HQServer:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+
+def _terminate_with_parent() -> None:
+    """In the server's process before exec: SIGTERM it when the test process dies, so a run
+    stopped with -x or Ctrl-C (whose fixtures never tear down) leaves no server behind."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 @pytest.fixture
