@@ -12,7 +12,6 @@ import re
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QTableWidget,
@@ -47,7 +46,7 @@ from eskan_desk.services.sync_review import (
     resolve_conflict,
 )
 from eskan_desk.ui.dashboard_page import ltr
-from eskan_desk.ui.forms import page_header
+from eskan_desk.ui.forms import button_row, page_header
 from eskan_desk.ui.session import Page, UiSession
 from eskan_desk.ui.tables import add_row, make_table, select_row, selected_row
 
@@ -156,17 +155,13 @@ class ConflictsPage(Page):
         layout.addWidget(self.table, 1)
         self.empty = QLabel(_("No open conflicts."), self)
         layout.addWidget(self.empty)
-        row = QHBoxLayout()
         self.keep_button = QPushButton(_("Keep the value in the record"), self)
         self.other_button = QPushButton(_("Use the other value"), self)
         self.open_button = QPushButton(_("Open file"), self)
         self.keep_button.clicked.connect(lambda: self.resolve_selected(KEPT))
         self.other_button.clicked.connect(lambda: self.resolve_selected(OTHER))
         self.open_button.clicked.connect(self.open_file)
-        for button in (self.keep_button, self.other_button, self.open_button):
-            row.addWidget(button)
-        row.addStretch(1)
-        layout.addLayout(row)
+        button_row(layout, self.keep_button, self.other_button, self.open_button)
         session.events.changed.connect(self._on_changed)
         self.refresh()
 

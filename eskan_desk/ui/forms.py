@@ -6,10 +6,12 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QCheckBox,
     QComboBox,
     QFormLayout,
     QFrame,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -163,3 +165,12 @@ def scrolling_body(page: QWidget) -> QVBoxLayout:
     scroll.setWidget(body)
     outer.addWidget(scroll)
     return QVBoxLayout(body)
+
+
+def button_row(layout: QBoxLayout, *buttons: QWidget) -> None:
+    """Add ``buttons`` side by side to ``layout``, at the start of the line."""
+    row = QHBoxLayout()
+    for button in buttons:
+        row.addWidget(button)
+    row.addStretch(1)
+    layout.addLayout(row)

@@ -31,7 +31,7 @@ from eskan_desk.domain.referrals import ReferralReason, ReferralStatus, allowed_
 from eskan_desk.i18n import N_, _
 from eskan_desk.services import referrals
 from eskan_desk.services.referrals import ReferralView
-from eskan_desk.ui.forms import ERROR_STYLE, FieldSet
+from eskan_desk.ui.forms import ERROR_STYLE, FieldSet, button_row
 from eskan_desk.ui.look import leading_alignment, ui_font
 from eskan_desk.ui.session import Page, UiSession
 from eskan_desk.ui.tables import select_row, selected_row
@@ -147,7 +147,6 @@ class ReferralsPage(Page):
         layout.addWidget(self.table, 1)
         self.empty = QLabel(_("No referrals waiting."), self)
         layout.addWidget(self.empty)
-        row = QHBoxLayout()
         self.accept_button = QPushButton(_("Accept"), self)
         self.reject_button = QPushButton(_("Reject"), self)
         self.done_button = QPushButton(_("Done"), self)
@@ -156,10 +155,9 @@ class ReferralsPage(Page):
         self.reject_button.clicked.connect(self.reject_selected)
         self.done_button.clicked.connect(self.complete_selected)
         self.open_button.clicked.connect(self.open_file)
-        for button in (self.accept_button, self.reject_button, self.done_button, self.open_button):
-            row.addWidget(button)
-        row.addStretch(1)
-        layout.addLayout(row)
+        button_row(
+            layout, self.accept_button, self.reject_button, self.done_button, self.open_button
+        )
         session.events.changed.connect(self._on_changed)
         self.refresh()
 

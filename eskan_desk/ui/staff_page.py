@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -31,7 +30,7 @@ from eskan_desk.domain.permissions import Action, can
 from eskan_desk.i18n import _
 from eskan_desk.services import auth
 from eskan_desk.services.auth import StaffView
-from eskan_desk.ui.forms import ChoiceBox, FieldSet
+from eskan_desk.ui.forms import ChoiceBox, FieldSet, button_row
 from eskan_desk.ui.look import ui_font
 from eskan_desk.ui.session import Page, UiSession
 from eskan_desk.ui.tables import select_row, selected_row
@@ -103,17 +102,13 @@ class StaffPage(Page):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         layout.addWidget(self.table, 1)
-        row = QHBoxLayout()
         self.add_button = QPushButton(_("Add staff member"), self)
         self.reset_button = QPushButton(_("Reset password"), self)
         self.active_button = QPushButton(_("Deactivate"), self)
         self.add_button.clicked.connect(self.add_staff)
         self.reset_button.clicked.connect(self.reset_password)
         self.active_button.clicked.connect(self.toggle_active)
-        for button in (self.add_button, self.reset_button, self.active_button):
-            row.addWidget(button)
-        row.addStretch(1)
-        layout.addLayout(row)
+        button_row(layout, self.add_button, self.reset_button, self.active_button)
         session.events.changed.connect(self._on_changed)
         self.refresh()
 

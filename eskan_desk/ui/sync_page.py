@@ -50,7 +50,7 @@ from eskan_desk.services.sync_status import pending_changes
 from eskan_desk.sync.client import IDENTITY_FILE, Identity, SyncClient, SyncResult, SyncStatus
 from eskan_desk.sync.transport import HttpTransport, Transport
 from eskan_desk.ui.dashboard_page import Panel, ltr
-from eskan_desk.ui.forms import ERROR_STYLE, page_header, scrolling_body
+from eskan_desk.ui.forms import ERROR_STYLE, button_row, page_header, scrolling_body
 from eskan_desk.ui.look import leading_alignment
 from eskan_desk.ui.session import Page, UiSession
 from eskan_desk.ui.tables import add_row, make_table, select_index, selected_index
@@ -574,7 +574,6 @@ class SyncPage(Page):
         form.addRow(_("Last error"), self.error_label)
         form.addRow(_("Automatic sync"), self.auto_label)
         panel.body.addLayout(form)
-        row = QHBoxLayout()
         self.sync_button = QPushButton(_("Sync now"), panel)
         self.sync_button.setDefault(True)
         self.export_button = QPushButton(_("Export to file…"), panel)
@@ -582,10 +581,7 @@ class SyncPage(Page):
         self.sync_button.clicked.connect(self.sync_now)
         self.export_button.clicked.connect(self.export)
         self.import_button.clicked.connect(self.import_answer)
-        for button in (self.sync_button, self.export_button, self.import_button):
-            row.addWidget(button)
-        row.addStretch(1)
-        panel.body.addLayout(row)
+        button_row(panel.body, self.sync_button, self.export_button, self.import_button)
         self.progress_row = QWidget(panel)
         progress_row = QHBoxLayout(self.progress_row)
         progress_row.setContentsMargins(0, 0, 0, 0)
