@@ -223,11 +223,18 @@ def sqlite_server(tmp_path):
     hq.dispose()
 
 
-def test_5xx_and_timeouts_are_retried_with_back_off(make_branch, sqlite_server):
+@pytest.fixture
+def kms_enrolled(make_branch, sqlite_server):
+    """HQ, its server, and a KMS store enrolled with it holding one contact not sent yet."""
     hq, server = sqlite_server
     ctx = make_branch("KMS")
     contact(ctx, "أول")
     SyncClient(ctx).enroll(server.url, hq.issue_code("KMS"))
+    return hq, server, ctx
+
+
+def test_5xx_and_timeouts_are_retried_with_back_off(kms_enrolled):
+    hq, server, ctx = kms_enrolled
     with FaultProxy(server.port) as proxy:
         client = SyncClient(ctx, HttpTransport(proxy.url, timeout=0.8))
         # Always 500: three tries with back-off, then the error, nothing sent.
@@ -482,11 +489,8 @@ def test_fault_proxy_modes_do_what_they_say(tmp_path):
         server.server_close()
 
 
-def test_push_answer_cut_inside_its_headers_is_retried(make_branch, sqlite_server):
-    hq, server = sqlite_server
-    ctx = make_branch("KMS")
-    contact(ctx, "أول")
-    SyncClient(ctx).enroll(server.url, hq.issue_code("KMS"))
+def test_push_answer_cut_inside_its_headers_is_retried(kms_enrolled):
+    hq, server, ctx = kms_enrolled
     with FaultProxy(server.port) as proxy:
         client = SyncClient(ctx, HttpTransport(proxy.url, timeout=2))
         proxy.fail_next(1, "truncate", n=40)  # the ack cut just after "HTTP/1.1 200 OK"
@@ -494,11 +498,8 @@ def test_push_answer_cut_inside_its_headers_is_retried(make_branch, sqlite_serve
     assert_branch_converged(hq, ctx)
 
 
-def test_pull_answer_cut_inside_its_headers_is_retried(make_branch, sqlite_server):
-    hq, server = sqlite_server
-    ctx = make_branch("KMS")
-    contact(ctx, "أول")
-    SyncClient(ctx).enroll(server.url, hq.issue_code("KMS"))
+def test_pull_answer_cut_inside_its_headers_is_retried(kms_enrolled):
+    hq, server, ctx = kms_enrolled
     with FaultProxy(server.port) as proxy:
         client = SyncClient(ctx, HttpTransport(proxy.url, timeout=2))
         client.sync()
