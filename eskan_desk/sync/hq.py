@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
+from itertools import groupby
 from operator import itemgetter
 from typing import Any, BinaryIO
 
@@ -466,15 +467,20 @@ class HQ:
         ledger = self._ledger(conn, [c[0] for c in changes])
         existing = self._existing(conn, changes)
         out = _Outcome()
-        # New rows wait here, by kind, until a statement must see them (a merge, a conflict,
-        # the end of the batch); then each kind goes in with one bulk insert, every table
-        # before the tables that refer to it.
+        # New rows wait here, by kind and as received, until a statement must see them (a
+        # merge, a conflict, the end of the batch); then each kind goes in with one bulk insert,
+        # every table before the tables that refer to it, decoded as it goes.
         pending: dict[str, list[dict[str, Any]]] = {}
-        append_only, audience, decode = rows.APPEND_ONLY, rows.audience, rows.decode
+        append_only, audience = rows.APPEND_ONLY, rows.audience
 
         def flush() -> None:
             for kind in _insert_order(pending):
-                _insert_many(conn, tables[kind], pending[kind])
+                try:
+                    _insert_many(conn, tables[kind], pending[kind], rows.decoder(kind))
+                except ValueError as exc:  # a value its column's type cannot read
+                    raise HQError(
+                        400, "corrupt", N_("The batch holds a malformed change.")
+                    ) from exc
             pending.clear()
 
         for change, digest in zip(changes, hashes, strict=True):
@@ -502,7 +508,7 @@ class HQ:
                 run = pending.get(entity)
                 if run is None:
                     run = pending[entity] = []
-                run.append(decode(entity, row))
+                run.append(row)
                 existing[row["id"]] = (entity, row["branch_id"], version)
                 if entity not in append_only:
                     out.versions.append(_version(row))
@@ -1082,16 +1088,16 @@ _NONE = frozenset({type(None)})
 
 
 def _copy_columns(
-    conn: Connection, table: Table, values: list[dict[str, Any]]
+    conn: Connection, table: Table, values: list[dict[str, Any]], keys: Any = None
 ) -> tuple[list[str], list[list[Any]]] | None:
     """Column names and, column by column, the values a COPY of ``values`` writes; None when a
     COPY might store anything other than the executemany INSERT would (the caller inserts).
 
     The values are those SQLAlchemy binds (each type's bind processor applied); a column absent
     from the rows gets its Python default as SQLAlchemy fills it, or is left to the database
-    as an INSERT without it is.
+    as an INSERT without it is. Every row must have the keys of the first (or ``keys``).
     """
-    keys = values[0].keys()
+    keys = values[0].keys() if keys is None else keys
     if any(v.keys() != keys for v in values) or not all(k in table.c for k in keys):
         return None
     dialect = conn.dialect
@@ -1123,21 +1129,69 @@ def _copy_columns(
     return names, data
 
 
-def _insert_many(conn: Connection, table: Table, values: list[dict[str, Any]]) -> None:
-    """Insert ``values`` in order: by ``COPY`` on PostgreSQL (several times faster than the
-    pipelined executemany, and storing the same), else one executemany ``INSERT``.
+COPY_CHUNK = 500  # rows decoded and planned at a time while PostgreSQL takes the previous ones
 
-    Errors come as SQLAlchemy raises them (an ``IntegrityError`` for a duplicate key).
+
+class _NotCopyableError(Exception):
+    """A later chunk of rows cannot be written by the COPY the first chunk opened."""
+
+
+def _insert_many(
+    conn: Connection,
+    table: Table,
+    values: list[dict[str, Any]],
+    decode: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+) -> None:
+    """Insert ``values`` (each first passed through ``decode``) in order: by ``COPY`` on
+    PostgreSQL (several times faster than the pipelined executemany, and storing the same),
+    else one executemany ``INSERT``.
+
+    The COPY is fed a chunk at a time, each decoded and planned while PostgreSQL writes the
+    one before. A chunk the COPY cannot take as the INSERT would (a row of other columns, a
+    value of another type) undoes it, to a savepoint, and the rows go in by INSERT.
+
+    Errors come as SQLAlchemy raises them (an ``IntegrityError`` for a duplicate key); a value
+    ``decode`` cannot read raises its ``ValueError``.
     """
     if not values:
         return
-    plan = _copy_columns(conn, table, values) if conn.dialect.name == "postgresql" else None
-    if plan is None:
-        conn.execute(insert(table), values)
+    if conn.dialect.name != "postgresql":
+        _insert_runs(conn, table, list(map(decode, values)) if decode else values)
         return
+    chunks = [values[i : i + COPY_CHUNK] for i in range(0, len(values), COPY_CHUNK)]
+    if decode is not None:
+        chunks[0] = list(map(decode, chunks[0]))
+    plan = _copy_columns(conn, table, chunks[0])
+    if plan is not None:
+        try:
+            with conn.begin_nested():
+                _copy(conn, table, plan, chunks, decode)
+            return
+        except _NotCopyableError:
+            pass
+    rest = [v for chunk in chunks[1:] for v in chunk]
+    _insert_runs(conn, table, chunks[0] + (list(map(decode, rest)) if decode else rest))
+
+
+def _insert_runs(conn: Connection, table: Table, values: list[dict[str, Any]]) -> None:
+    """An executemany INSERT per run of rows with the same columns (rows written before and
+    after the sender's upgrade may travel in one batch; the columns it did not know yet get
+    their defaults)."""
+    for _keys, run in groupby(values, key=dict.keys):
+        conn.execute(insert(table), list(run))
+
+
+def _copy(
+    conn: Connection,
+    table: Table,
+    plan: tuple[list[str], list[list[Any]]],
+    chunks: list[list[dict[str, Any]]],
+    decode: Callable[[dict[str, Any]], dict[str, Any]] | None,
+) -> None:
     import psycopg
 
     names, data = plan
+    keys = chunks[0][0].keys()
     quote = conn.dialect.identifier_preparer.quote
     sql = f"COPY {quote(table.name)} ({', '.join(quote(n) for n in names)}) FROM STDIN"
     try:
@@ -1145,6 +1199,14 @@ def _insert_many(conn: Connection, table: Table, values: list[dict[str, Any]]) -
             write = copy.write_row
             for row in zip(*data, strict=True):
                 write(row)
+            for chunk in chunks[1:]:
+                if decode is not None:
+                    chunk = list(map(decode, chunk))
+                more = _copy_columns(conn, table, chunk, keys)
+                if more is None or more[0] != names:
+                    raise _NotCopyableError
+                for row in zip(*more[1], strict=True):
+                    write(row)
     except psycopg.Error as exc:
         raise DBAPIError.instance(sql, None, exc, psycopg.Error, dialect=conn.dialect) from exc
 

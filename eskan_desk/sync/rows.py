@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from sqlalchemy import Table
@@ -71,6 +71,11 @@ def decode(entity: str, row: dict[str, Any]) -> dict[str, Any]:
             v = row[key]
             out[key] = conv(v) if conv is not None and v is not None else v
     return out
+
+
+def decoder(entity: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """:func:`decode` for rows of one kind."""
+    return partial(decode, entity)
 
 
 json_value = to_json_value

@@ -264,6 +264,23 @@ def test_corrupted_gzip_with_correct_checksum_and_signature_is_refused(kms, hq, 
     assert_untouched_then_honest_batch_applies(hq, hq_server, kms, before, batch)
 
 
+def test_a_signed_batch_with_a_value_its_column_cannot_read_is_refused(kms, hq, hq_server):
+    """A sender's bug, not a forgery: the batch is signed, but one contact's time is not a
+    time. 400 and nothing of it stored, wherever in the batch the row stands."""
+    client = SyncClient(kms)
+    batch = client.next_batch()
+    assert batch is not None
+    before = hq_state(hq)
+    good = [new_contact_change(kms) for _ in range(1200)]  # more than one chunk of the COPY
+    for where in (0, 1100):
+        changes = list(good)
+        changes[where] = new_contact_change(kms, at="الأحد الماضي")
+        status, body = post_batch(hq_server.url, signed(client, batch.seq, changes).to_bytes())
+        assert (status, body["error"]) == (400, "corrupt"), body
+        assert hq_state(hq) == before
+    assert_untouched_then_honest_batch_applies(hq, hq_server, kms, before, batch)
+
+
 # -- who may send -----------------------------------------------------------------------------
 
 

@@ -1,0 +1,119 @@
+"""HQ's bulk insert of a batch's new rows: on PostgreSQL a COPY fed a chunk at a time, which
+must store exactly what an INSERT of the same rows stores; elsewhere the INSERT itself."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import insert, select
+
+from eskan_desk.sync import hq as hq_module
+from eskan_desk.sync import rows
+
+# Texts a COPY must escape (tab, newline, backslash, carriage return) and Arabic.
+SUMMARIES = [
+    "اتصال بخصوص الطلب\tرقم ٢٥",
+    "سطر أول\nسطر ثانٍ",
+    "مسار C:\\eskan\\نموذج",
+    "نهاية\r\nسطر",
+    "عادي",
+    "\\N ليس فراغًا",
+]
+
+
+def contact(i: int, **over) -> dict:
+    """A contact as a batch carries it (JSON values)."""
+    row = {
+        "id": f"c-{i:06d}",
+        "branch_id": "b-1",
+        "beneficiary_id": None,  # an anonymous inquiry: no family row needed
+        "channel": ("phone", "visit", "letter", "email")[i % 4],
+        "direction": ("in", "out")[i % 2],
+        "at": f"2026-11-{1 + i % 27:02d}T{i % 24:02d}:{i % 60:02d}:07.{i % 999:03d}250+00:00",
+        "staff_id": "s-1",
+        "topic": "inquiry",
+        "summary": SUMMARIES[i % len(SUMMARIES)],
+        "outcome": None if i % 3 else "سيُعاد الاتصال",
+        "follow_up_on": None if i % 5 else "2026-12-02",
+        "follow_up_done_at": None,
+        "caller_name": None,
+        "caller_mobile": "0551234567" if i % 7 == 0 else None,
+        "call_duration_s": i % 600 if i % 4 == 0 else None,
+        "visit_location": None,
+        "letter_ref": None,
+        "letter_date": "2026-10-30" if i % 4 == 2 else None,
+        "social_platform": None,
+        "back_entered": i % 2 == 0,
+        "created_at": "2026-11-22T08:13:34+03:00",  # another offset: the same instant stored
+        "updated_at": "2026-11-22T05:13:34+00:00",
+        "created_by": "s-1",
+        "updated_by": "s-1",
+        "version": 117688264154939392 + i,
+        "deleted_at": None,
+    }
+    row.update(over)
+    return row
+
+
+def stored(hq, prefix: str) -> list[tuple]:
+    t = rows.synced_tables()["contacts"]
+    with hq.engine.connect() as conn:
+        found = conn.execute(select(t).where(t.c.id.like(f"{prefix}%")).order_by(t.c.id)).all()
+    return [tuple(v for k, v in r._mapping.items() if k != "id") for r in found]
+
+
+def bulk(hq, values: list[dict]) -> None:
+    t = rows.synced_tables()["contacts"]
+    with hq.engine.begin() as conn:
+        hq_module._insert_many(conn, t, values, rows.decoder("contacts"))
+
+
+def by_insert(hq, values: list[dict]) -> None:
+    """The reference: an INSERT of each row."""
+    t = rows.synced_tables()["contacts"]
+    with hq.engine.begin() as conn:
+        for v in values:
+            conn.execute(insert(t).values(rows.decode("contacts", v)))
+
+
+N = 2 * hq_module.COPY_CHUNK + 37  # three chunks, the last one short
+
+
+def test_the_bulk_insert_stores_what_an_insert_stores(hq):
+    bulk(hq, [contact(i, id=f"a-{i:06d}") for i in range(N)])
+    by_insert(hq, [contact(i, id=f"b-{i:06d}") for i in range(N)])
+    a, b = stored(hq, "a-"), stored(hq, "b-")
+    assert len(a) == N
+    assert a == b
+
+
+def test_a_later_chunk_the_copy_cannot_take_goes_in_by_insert(hq):
+    """A row of an older sender (a column it did not know) in the third chunk: the COPY the
+    first chunk opened is undone and every row goes in by INSERT, the column at its default."""
+    older = 2 * hq_module.COPY_CHUNK + 5
+    values = [contact(i, id=f"a-{i:06d}") for i in range(N)]
+    del values[older]["back_entered"]
+    bulk(hq, values)
+    expected = [contact(i, id=f"b-{i:06d}") for i in range(N)]
+    del expected[older]["back_entered"]
+    by_insert(hq, expected)
+    a = stored(hq, "a-")
+    assert len(a) == N
+    assert a == stored(hq, "b-")
+
+
+def test_a_value_its_column_cannot_read_stores_nothing(hq):
+    values = [contact(i, id=f"a-{i:06d}") for i in range(N)]
+    values[hq_module.COPY_CHUNK + 3]["at"] = "not a time"
+    with pytest.raises(ValueError):
+        bulk(hq, values)
+    assert stored(hq, "a-") == []
+
+
+def test_a_duplicate_id_in_a_later_chunk_stores_nothing(hq):
+    from sqlalchemy.exc import IntegrityError
+
+    values = [contact(i, id=f"a-{i:06d}") for i in range(N)]
+    values[-1]["id"] = values[0]["id"]
+    with pytest.raises(IntegrityError):
+        bulk(hq, values)
+    assert stored(hq, "a-") == []
