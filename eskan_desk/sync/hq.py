@@ -25,10 +25,8 @@ from operator import itemgetter
 from typing import Any, BinaryIO
 
 from sqlalchemy import (
-    ARRAY,
     Connection,
     Engine,
-    String,
     Table,
     any_,
     bindparam,
@@ -42,6 +40,7 @@ from sqlalchemy import (
 from sqlalchemy import types as sqltypes
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.types import UserDefinedType
 
 from eskan_desk.domain.hlc import HybridClock
 from eskan_desk.domain.ids import uuid7
@@ -450,7 +449,11 @@ class HQ:
         tables = rows.synced_tables()
         for change in changes:
             entity, row = change[1], change[5]
-            if entity not in tables or not isinstance(row.get("id"), str):
+            if (
+                entity not in tables
+                or not isinstance(row.get("id"), str)
+                or not isinstance(change[0], str)
+            ):
                 raise HQError(
                     400,
                     "corrupt",
@@ -551,7 +554,7 @@ class HQ:
         """``column IN ids`` in as few statements as the backend takes: one ``= ANY(array)``
         on PostgreSQL (a short statement, prepared once), chunks of ``CHUNK`` elsewhere."""
         if self.is_pg:
-            yield column == any_(bindparam("ids", list(ids), type_=ARRAY(String)))
+            yield column == any_(bindparam("ids", ids, type_=_IdArray()))
             return
         for i in range(0, len(ids), CHUNK):
             yield column.in_(ids[i : i + CHUNK])
@@ -1035,6 +1038,29 @@ def _check_verification(
             result["verified_at"] = result["verified_by"] = None
             result["registration_status"] = "incomplete"
             return
+
+
+class _IdArray(UserDefinedType[list[str]]):
+    """A list of ids bound as one PostgreSQL array literal that the statement types (as
+    psycopg's own list dumper sends it, without checking each id for quoting: a third of a
+    lookup's time)."""
+
+    cache_ok = True
+    render_bind_cast = True
+
+    def get_col_spec(self, **_kw: Any) -> str:
+        return "VARCHAR[]"
+
+    def bind_processor(self, dialect: Any) -> Callable[[list[str]], str]:
+        def process(ids: list[str]) -> str:
+            if not ids:
+                return "{}"
+            joined = '","'.join(ids)
+            if "\\" in joined or '"' in joined:  # quoted elements escape both
+                joined = '","'.join(i.replace("\\", "\\\\").replace('"', '\\"') for i in ids)
+            return '{"' + joined + '"}'
+
+        return process
 
 
 def _rev(value: Any) -> int:

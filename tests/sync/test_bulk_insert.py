@@ -117,3 +117,14 @@ def test_a_duplicate_id_in_a_later_chunk_stores_nothing(hq):
     with pytest.raises(IntegrityError):
         bulk(hq, values)
     assert stored(hq, "a-") == []
+
+
+def test_ids_of_any_spelling_are_found_by_one_lookup(hq):
+    """HQ looks up a batch's ids in one statement (PostgreSQL: one array literal)."""
+    odd = ['q"uote', "back\\slash", "com,ma", "{brace}", "NULL", "مسافة وعربي", " lead", "x"]
+    bulk(hq, [contact(i, id=rid) for i, rid in enumerate(odd)])
+    changes = [["c", "contacts", "insert", 1, None, {"id": rid}] for rid in [*odd, "absent"]]
+    with hq.engine.connect() as conn:
+        found = hq._existing(conn, changes)
+        assert set(found) == set(odd)
+        assert hq._ledger(conn, []) == {}

@@ -281,6 +281,19 @@ def test_a_signed_batch_with_a_value_its_column_cannot_read_is_refused(kms, hq, 
     assert_untouched_then_honest_batch_applies(hq, hq_server, kms, before, batch)
 
 
+def test_a_change_id_that_is_not_text_is_refused(kms, hq, hq_server):
+    client = SyncClient(kms)
+    batch = client.next_batch()
+    assert batch is not None
+    before = hq_state(hq)
+    for change_id in (7, None, ["x"]):
+        change = new_contact_change(kms)
+        change[0] = change_id
+        status, body = post_batch(hq_server.url, signed(client, batch.seq, [change]).to_bytes())
+        assert (status, body["error"]) == (400, "corrupt"), body
+    assert_untouched_then_honest_batch_applies(hq, hq_server, kms, before, batch)
+
+
 # -- who may send -----------------------------------------------------------------------------
 
 
