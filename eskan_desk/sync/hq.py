@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import re
 import secrets
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -38,7 +39,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy import types as sqltypes
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, StatementError
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import UserDefinedType
 
@@ -48,6 +49,7 @@ from eskan_desk.domain.markers import N_
 from eskan_desk.models import Base, DuplicateAlert, SyncConflict, migrate
 from eskan_desk.models.engine import make_engine
 from eskan_desk.services.beneficiaries import ATTESTED_FIELDS
+from eskan_desk.services.serialize import from_json_converter
 from eskan_desk.services.sync_status import HQ_BRANCH_CODE
 from eskan_desk.sync import protocol, rows
 from eskan_desk.sync.hq_models import (
@@ -479,8 +481,10 @@ class HQ:
         def flush() -> None:
             for kind in _insert_order(pending):
                 try:
-                    _insert_many(conn, tables[kind], pending[kind], rows.decoder(kind))
-                except ValueError as exc:  # a value its column's type cannot read
+                    _insert_many(conn, tables[kind], pending[kind], received=True)
+                except (ValueError, StatementError) as exc:
+                    if not _unreadable(exc):
+                        raise
                     raise HQError(
                         400, "corrupt", N_("The batch holds a malformed change.")
                     ) from exc
@@ -1063,6 +1067,16 @@ class _IdArray(UserDefinedType[list[str]]):
         return process
 
 
+def _unreadable(exc: Exception) -> bool:
+    """A value its column cannot hold: one decoding or binding cannot read (a time without its
+    offset), or one the database refuses (too long, out of range)."""
+    if isinstance(exc, DataError):
+        return True
+    if isinstance(exc, DBAPIError):
+        return False  # a duplicate key, a lost connection: not the batch's values
+    return isinstance(getattr(exc, "orig", exc), ValueError | TypeError)
+
+
 def _rev(value: Any) -> int:
     try:
         return int(str(value))
@@ -1111,10 +1125,24 @@ _COPY_TYPES: dict[type, frozenset[type]] = {
     sqltypes.Numeric: frozenset({Decimal}),
 }
 _NONE = frozenset({type(None)})
+_DAY = r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
+# Received texts PostgreSQL reads as the very value the INSERT binds after decoding them: an
+# instant with its offset (so the session's time zone plays no part; offsets PostgreSQL
+# takes), a calendar day. Any other spelling is decoded first.
+_COPY_TEXT: dict[Any, re.Pattern[str]] = {
+    from_json_converter(sqltypes.DateTime()): re.compile(
+        _DAY + r"T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,6})?(?:Z|[+-](?:0\d|1[0-5]):[0-5]\d)"
+    ),
+    from_json_converter(sqltypes.Date()): re.compile(_DAY),
+}
 
 
 def _copy_columns(
-    conn: Connection, table: Table, values: list[dict[str, Any]], keys: Any = None
+    conn: Connection,
+    table: Table,
+    values: list[dict[str, Any]],
+    keys: Any = None,
+    received: dict[str, Any] | None = None,
 ) -> tuple[list[str], list[list[Any]]] | None:
     """Column names and, column by column, the values a COPY of ``values`` writes; None when a
     COPY might store anything other than the executemany INSERT would (the caller inserts).
@@ -1122,16 +1150,34 @@ def _copy_columns(
     The values are those SQLAlchemy binds (each type's bind processor applied); a column absent
     from the rows gets its Python default as SQLAlchemy fills it, or is left to the database
     as an INSERT without it is. Every row must have the keys of the first (or ``keys``).
+
+    ``received``: the rows are as a batch carries them, with these :func:`rows.decoders`; a
+    column is decoded here, or written as received where its text is one of ``_COPY_TEXT``.
+
+    Raises:
+        ValueError: a received value its column's type cannot read.
     """
     keys = values[0].keys() if keys is None else keys
     if any(v.keys() != keys for v in values) or not all(k in table.c for k in keys):
         return None
+    if received is not None and not keys <= received.keys():
+        return None  # a column that does not travel: decoding drops it
     dialect = conn.dialect
     names: list[str] = []
     data: list[list[Any]] = []
     for col in table.columns:
         if col.key in keys:
             column = list(map(itemgetter(col.key), values))
+            conv = received.get(col.key) if received else None
+            if conv is not None:
+                text_form = _COPY_TEXT.get(conv)
+                if text_form is not None and all(
+                    v is None or (type(v) is str and text_form.fullmatch(v)) for v in column
+                ):
+                    names.append(col.name)
+                    data.append(column)
+                    continue
+                column = [v if v is None else conv(v) for v in column]
         elif col.default is not None:
             if not col.default.is_scalar:
                 return None
@@ -1155,7 +1201,7 @@ def _copy_columns(
     return names, data
 
 
-COPY_CHUNK = 500  # rows decoded and planned at a time while PostgreSQL takes the previous ones
+COPY_CHUNK = 500  # rows planned at a time while PostgreSQL takes the previous ones
 
 
 class _NotCopyableError(Exception):
@@ -1163,40 +1209,36 @@ class _NotCopyableError(Exception):
 
 
 def _insert_many(
-    conn: Connection,
-    table: Table,
-    values: list[dict[str, Any]],
-    decode: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    conn: Connection, table: Table, values: list[dict[str, Any]], *, received: bool = False
 ) -> None:
-    """Insert ``values`` (each first passed through ``decode``) in order: by ``COPY`` on
-    PostgreSQL (several times faster than the pipelined executemany, and storing the same),
-    else one executemany ``INSERT``.
+    """Insert ``values`` in order: by ``COPY`` on PostgreSQL (several times faster than the
+    pipelined executemany, and storing the same), else one executemany ``INSERT``.
 
-    The COPY is fed a chunk at a time, each decoded and planned while PostgreSQL writes the
-    one before. A chunk the COPY cannot take as the INSERT would (a row of other columns, a
-    value of another type) undoes it, to a savepoint, and the rows go in by INSERT.
+    ``received``: the values are rows as a batch carries them (:func:`rows.decode` reads them).
 
-    Errors come as SQLAlchemy raises them (an ``IntegrityError`` for a duplicate key); a value
-    ``decode`` cannot read raises its ``ValueError``.
+    The COPY is fed a chunk at a time, each planned while PostgreSQL writes the one before. A
+    chunk the COPY cannot take as the INSERT would (a row of other columns, a value of another
+    type) undoes it, to a savepoint, and the rows go in by INSERT.
+
+    Errors come as SQLAlchemy raises them (an ``IntegrityError`` for a duplicate key, a
+    ``DataError`` for a value the database refuses); a received value its column's type cannot
+    read raises ``ValueError``.
     """
     if not values:
         return
-    if conn.dialect.name != "postgresql":
-        _insert_runs(conn, table, list(map(decode, values)) if decode else values)
-        return
-    chunks = [values[i : i + COPY_CHUNK] for i in range(0, len(values), COPY_CHUNK)]
-    if decode is not None:
-        chunks[0] = list(map(decode, chunks[0]))
-    plan = _copy_columns(conn, table, chunks[0])
-    if plan is not None:
-        try:
-            with conn.begin_nested():
-                _copy(conn, table, plan, chunks, decode)
-            return
-        except _NotCopyableError:
-            pass
-    rest = [v for chunk in chunks[1:] for v in chunk]
-    _insert_runs(conn, table, chunks[0] + (list(map(decode, rest)) if decode else rest))
+    decode = rows.decoder(table.name) if received else None
+    if conn.dialect.name == "postgresql":
+        convs = dict(rows.decoders(table.name)) if received else None
+        chunks = [values[i : i + COPY_CHUNK] for i in range(0, len(values), COPY_CHUNK)]
+        plan = _copy_columns(conn, table, chunks[0], received=convs)
+        if plan is not None:
+            try:
+                with conn.begin_nested():
+                    _copy(conn, table, plan, chunks, convs)
+                return
+            except _NotCopyableError:
+                pass
+    _insert_runs(conn, table, list(map(decode, values)) if decode else values)
 
 
 def _insert_runs(conn: Connection, table: Table, values: list[dict[str, Any]]) -> None:
@@ -1212,7 +1254,7 @@ def _copy(
     table: Table,
     plan: tuple[list[str], list[list[Any]]],
     chunks: list[list[dict[str, Any]]],
-    decode: Callable[[dict[str, Any]], dict[str, Any]] | None,
+    received: dict[str, Any] | None,
 ) -> None:
     import psycopg
 
@@ -1226,9 +1268,7 @@ def _copy(
             for row in zip(*data, strict=True):
                 write(row)
             for chunk in chunks[1:]:
-                if decode is not None:
-                    chunk = list(map(decode, chunk))
-                more = _copy_columns(conn, table, chunk, keys)
+                more = _copy_columns(conn, table, chunk, keys, received)
                 if more is None or more[0] != names:
                     raise _NotCopyableError
                 for row in zip(*more[1], strict=True):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import insert, select
+from sqlalchemy.exc import StatementError
 
 from eskan_desk.sync import hq as hq_module
 from eskan_desk.sync import rows
@@ -34,7 +35,17 @@ def contact(i: int, **over) -> dict:
         "summary": SUMMARIES[i % len(SUMMARIES)],
         "outcome": None if i % 3 else "سيُعاد الاتصال",
         "follow_up_on": None if i % 5 else "2026-12-02",
-        "follow_up_done_at": None,
+        # Spellings PostgreSQL would read as written, and others HQ decodes first (a space for
+        # the T, an offset PostgreSQL refuses, seven digits of a second).
+        "follow_up_done_at": (
+            None,
+            "2026-11-23T09:00:00.5Z",
+            "2026-11-23 09:00:00+00:00",
+            "2026-11-23T09:00:00+16:00",
+            "2026-11-23T09:00:00.1234567+00:00",
+        )[i % 5]
+        if i % 7
+        else None,
         "caller_name": None,
         "caller_mobile": "0551234567" if i % 7 == 0 else None,
         "call_duration_s": i % 600 if i % 4 == 0 else None,
@@ -64,7 +75,7 @@ def stored(hq, prefix: str) -> list[tuple]:
 def bulk(hq, values: list[dict]) -> None:
     t = rows.synced_tables()["contacts"]
     with hq.engine.begin() as conn:
-        hq_module._insert_many(conn, t, values, rows.decoder("contacts"))
+        hq_module._insert_many(conn, t, values, received=True)
 
 
 def by_insert(hq, values: list[dict]) -> None:
@@ -84,6 +95,37 @@ def test_the_bulk_insert_stores_what_an_insert_stores(hq):
     a, b = stored(hq, "a-"), stored(hq, "b-")
     assert len(a) == N
     assert a == b
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "2026-11-23T09:00:00Z",
+        "2026-11-23T09:00:00.5+03:00",
+        "2026-11-23T23:59:59.999999-05:30",
+        "2026-11-23T09:00:00+16:00",  # Python reads it; PostgreSQL refuses such an offset
+        "2026-11-23T09:00:00.1234567Z",  # Python cuts the seventh digit; PostgreSQL rounds
+        "2026-11-23 09:00:00+00:00",
+        "2026-11-23T09:00:00",  # no offset: refused, as the INSERT refuses it
+    ],
+)
+def test_every_spelling_of_an_instant_is_stored_as_the_insert_stores_it(hq, spelling):
+    """A column whose every value has one spelling: PostgreSQL reads it as sent only where
+    that is the value the INSERT stores; HQ decodes the others first."""
+
+    def make(prefix):
+        return [contact(i, id=f"{prefix}-{i:06d}", follow_up_done_at=spelling) for i in range(N)]
+
+    try:
+        by_insert(hq, make("b"))
+    except StatementError as exc:  # SQLAlchemy's, binding the value
+        assert isinstance(exc.orig, ValueError)
+        with pytest.raises(StatementError):
+            bulk(hq, make("a"))
+        assert stored(hq, "a-") == []
+        return
+    bulk(hq, make("a"))
+    assert stored(hq, "a-") == stored(hq, "b-")
 
 
 def test_a_later_chunk_the_copy_cannot_take_goes_in_by_insert(hq):
