@@ -13,7 +13,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from eskan_desk.domain.dates import format_dual
 from eskan_desk.domain.errors import FIELD_LABELS, EskanError, ValidationError
 from eskan_desk.domain.markers import N_
 
@@ -87,6 +86,10 @@ def _display(value: Any) -> Any:
     """A parameter as the user should read it: enum members by their translated label, dates in
     the Hijri and the Gregorian calendar."""
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        # Here, not at the top: the calendars (zoneinfo, Hijri tables) would otherwise load
+        # before the sign-in screen, which shows no date.
+        from eskan_desk.domain.dates import format_dual
+
         return format_dual(value, _language)
     label = getattr(value, "label", None)
     return gettext(label) if isinstance(label, str) else value

@@ -101,7 +101,7 @@ def add_staff(
     full = cast(str, clean_text(full_name, "full_name", max_len=FULL_NAME_MAX, required=True))
     member = Role.parse(role, "role")
     validate_password(password)
-    password_hash = hash_password(password)  # ~0.2 s: outside the write transaction
+    password_hash = hash_password(password)  # argon2: outside the write transaction
     rec = ctx.recorder
     with ctx.store.write() as session:
         taken = session.execute(

@@ -241,3 +241,18 @@ def test_cannot_deactivate_yourself_or_the_last_admin(ctx, admin):
     # `admin` is inactive now but its Actor still says admin; the rule protects the last one
     assert info.value.field == "role"
     assert staff_row(ctx, "admin2").active is True
+
+
+def test_passwords_are_hashed_as_owasp_sets_argon2id_and_older_hashes_still_verify(ctx):
+    from argon2 import PasswordHasher
+
+    from eskan_desk.services.staff import hash_password, verify_password
+
+    hashed = staff_row(ctx, "admin").password_hash
+    assert hashed.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert verify_password(hashed, ADMIN_PASSWORD)
+    # A hash made before (the library's defaults) carries its parameters and still verifies.
+    older = PasswordHasher().hash(PASSWORD)
+    assert older.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert verify_password(older, PASSWORD) and not verify_password(older, PASSWORD + "x")
+    assert verify_password(hash_password(PASSWORD), PASSWORD)
