@@ -186,20 +186,25 @@ class HQ:
 
     def _branch_only_indexes(self, *, create: bool) -> None:
         """Create (``create``) or drop the :data:`BRANCH_ONLY_INDEXES` that are missing or
-        present."""
+        present. Reads first: a server already running is not made to wait for nothing."""
         indexes = {ix.name: ix for t in Base.metadata.tables.values() for ix in t.indexes}
-        with self._writer.begin() as conn:
+        with self.engine.connect() as conn:
+            insp = inspect(conn)
             present = {
                 ix["name"]
                 for t in {indexes[n].table.name for n in BRANCH_ONLY_INDEXES}
-                if inspect(conn).has_table(t)
-                for ix in inspect(conn).get_indexes(t)
+                if insp.has_table(t)
+                for ix in insp.get_indexes(t)
             }
-            for name in BRANCH_ONLY_INDEXES:
-                if create and name not in present:
-                    indexes[name].create(conn)
-                elif not create and name in present:
-                    indexes[name].drop(conn)
+        todo = [n for n in BRANCH_ONLY_INDEXES if (n in present) != create]
+        if not todo:
+            return
+        with self._writer.begin() as conn:
+            for name in todo:
+                if create:
+                    indexes[name].create(conn, checkfirst=True)
+                else:
+                    indexes[name].drop(conn, checkfirst=True)
 
     def _has_tables(self) -> bool:
         with self.engine.connect() as conn:
