@@ -162,8 +162,9 @@ class HQ:
         (so an upgraded HQ gains new columns too), then create HQ's bookkeeping (idempotent).
         ``eskan-hq serve`` does this once before starting its workers.
 
-        The :data:`BRANCH_ONLY_INDEXES` are dropped; a migration due finds them in place first
-        (it was written against the branch schema and may alter or drop them)."""
+        Then the :data:`BRANCH_ONLY_INDEXES` are dropped (a migration may have created them).
+        A migration that drops or alters one must say ``if_exists``: at HQ it is not there;
+        tests/sync/test_hq_schema.py reads every migration for it."""
         current = migrate.current_revision(self.engine)
         if current is None and not self._has_tables():
             # A new database: the models as they are now, stamped with the head revision
@@ -178,15 +179,14 @@ class HQ:
                 )
                 conn.execute(text("INSERT INTO alembic_version VALUES (:v)"), {"v": self.schema})
         elif current != self.schema:
-            self._branch_only_indexes(create=True)
             migrate.upgrade(self.engine)
-        self._branch_only_indexes(create=False)
+        self._drop_branch_only_indexes()
         with self._writer.begin() as conn:
             HQBase.metadata.create_all(conn)
 
-    def _branch_only_indexes(self, *, create: bool) -> None:
-        """Create (``create``) or drop the :data:`BRANCH_ONLY_INDEXES` that are missing or
-        present. Reads first: a server already running is not made to wait for nothing."""
+    def _drop_branch_only_indexes(self) -> None:
+        """Drop the :data:`BRANCH_ONLY_INDEXES` that are there. Reads first: a server already
+        running is not made to wait for a write lock when there is nothing to drop."""
         indexes = {ix.name: ix for t in Base.metadata.tables.values() for ix in t.indexes}
         with self.engine.connect() as conn:
             insp = inspect(conn)
@@ -196,14 +196,10 @@ class HQ:
                 if insp.has_table(t)
                 for ix in insp.get_indexes(t)
             }
-        todo = [n for n in BRANCH_ONLY_INDEXES if (n in present) != create]
-        if not todo:
-            return
-        with self._writer.begin() as conn:
-            for name in todo:
-                if create:
-                    indexes[name].create(conn, checkfirst=True)
-                else:
+        todo = [n for n in BRANCH_ONLY_INDEXES if n in present]
+        if todo:
+            with self._writer.begin() as conn:
+                for name in todo:
                     indexes[name].drop(conn, checkfirst=True)
 
     def _has_tables(self) -> bool:
@@ -487,7 +483,7 @@ class HQ:
             for kind in _insert_order(pending):
                 try:
                     _insert_many(conn, tables[kind], pending[kind], received=True)
-                except (ValueError, StatementError) as exc:
+                except (*_UNREADABLE, StatementError) as exc:
                     if not _unreadable(exc):
                         raise
                     raise HQError(
@@ -1072,14 +1068,17 @@ class _IdArray(UserDefinedType[list[str]]):
         return process
 
 
+_UNREADABLE = (ValueError, TypeError, ArithmeticError)  # ArithmeticError: Decimal, overflow
+
+
 def _unreadable(exc: Exception) -> bool:
     """A value its column cannot hold: one decoding or binding cannot read (a time without its
-    offset), or one the database refuses (too long, out of range)."""
+    offset, a year out of range, text for an amount), or one the database refuses (too long)."""
     if isinstance(exc, DataError):
         return True
     if isinstance(exc, DBAPIError):
         return False  # a duplicate key, a lost connection: not the batch's values
-    return isinstance(getattr(exc, "orig", exc), ValueError | TypeError)
+    return isinstance(getattr(exc, "orig", exc), _UNREADABLE)
 
 
 def _rev(value: Any) -> int:
@@ -1130,15 +1129,19 @@ _COPY_TYPES: dict[type, frozenset[type]] = {
     sqltypes.Numeric: frozenset({Decimal}),
 }
 _NONE = frozenset({type(None)})
-_DAY = r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
+_MONTH_DAY = r"-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
 # Received texts PostgreSQL reads as the very value the INSERT binds after decoding them: an
 # instant with its offset (so the session's time zone plays no part; offsets PostgreSQL
-# takes), a calendar day. Any other spelling is decoded first.
+# takes; years 1000-9998, which no offset carries out of Python's range either), a calendar
+# day. ASCII digits only. Any other spelling is decoded first, and refused if it cannot be.
 _COPY_TEXT: dict[Any, re.Pattern[str]] = {
     from_json_converter(sqltypes.DateTime()): re.compile(
-        _DAY + r"T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,6})?(?:Z|[+-](?:0\d|1[0-5]):[0-5]\d)"
+        r"(?:[1-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9])"
+        + _MONTH_DAY
+        + r"T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]{1,6})?"
+        + r"(?:Z|[+-](?:0[0-9]|1[0-5]):[0-5][0-9])"
     ),
-    from_json_converter(sqltypes.Date()): re.compile(_DAY),
+    from_json_converter(sqltypes.Date()): re.compile(r"[0-9]{4}" + _MONTH_DAY),
 }
 
 
@@ -1243,7 +1246,31 @@ def _insert_many(
                 return
             except _NotCopyableError:
                 pass
-    _insert_runs(conn, table, list(map(decode, values)) if decode else values)
+    if decode is None:
+        _insert_runs(conn, table, values)
+        return
+    decoded = list(map(decode, values))
+    _check_types(table, decoded)
+    _insert_runs(conn, table, decoded)
+
+
+def _check_types(table: Table, values: list[dict[str, Any]]) -> None:
+    """Every decoded value is of its column's type (what a sender's JSON can hold: a list in
+    a text column, a number for a flag, is not adapted by the database driver at all).
+
+    Raises:
+        TypeError: naming the column.
+    """
+    for col in table.columns:
+        ty = col.type
+        allowed = _COPY_TYPES.get(type(ty.impl if isinstance(ty, sqltypes.TypeDecorator) else ty))
+        if allowed is None:
+            continue
+        key = col.key
+        for row in values:
+            v = row.get(key)
+            if v is not None and type(v) not in allowed:
+                raise TypeError(f"{table.name}.{key} cannot hold a {type(v).__name__}")
 
 
 def _insert_runs(conn: Connection, table: Table, values: list[dict[str, Any]]) -> None:

@@ -87,6 +87,7 @@ def by_insert(hq, values: list[dict]) -> None:
 
 
 N = 2 * hq_module.COPY_CHUNK + 37  # three chunks, the last one short
+REFUSALS = (*hq_module._UNREADABLE, StatementError)
 
 
 def test_the_bulk_insert_stores_what_an_insert_stores(hq):
@@ -107,6 +108,9 @@ def test_the_bulk_insert_stores_what_an_insert_stores(hq):
         "2026-11-23T09:00:00.1234567Z",  # Python cuts the seventh digit; PostgreSQL rounds
         "2026-11-23 09:00:00+00:00",
         "2026-11-23T09:00:00",  # no offset: refused, as the INSERT refuses it
+        "0001-01-01T00:30:00+01:00",  # before year 1 in UTC: PostgreSQL would take it
+        "9999-12-31T23:30:00-01:00",  # after 9999 in UTC: PostgreSQL would take it
+        "٢٠٢٦-11-23T09:00:00Z",  # Arabic-Indic digits: not a spelling either side reads
     ],
 )
 def test_every_spelling_of_an_instant_is_stored_as_the_insert_stores_it(hq, spelling):
@@ -118,10 +122,11 @@ def test_every_spelling_of_an_instant_is_stored_as_the_insert_stores_it(hq, spel
 
     try:
         by_insert(hq, make("b"))
-    except StatementError as exc:  # SQLAlchemy's, binding the value
-        assert isinstance(exc.orig, ValueError)
-        with pytest.raises(StatementError):
+    except REFUSALS as exc:  # decoding or binding it (SQLAlchemy's StatementError)
+        assert hq_module._unreadable(exc)
+        with pytest.raises(REFUSALS) as refused:
             bulk(hq, make("a"))
+        assert hq_module._unreadable(refused.value)  # HQ answers 400, not 500
         assert stored(hq, "a-") == []
         return
     bulk(hq, make("a"))
@@ -148,6 +153,28 @@ def test_a_value_its_column_cannot_read_stores_nothing(hq):
     values[hq_module.COPY_CHUNK + 3]["at"] = "not a time"
     with pytest.raises(ValueError):
         bulk(hq, values)
+    assert stored(hq, "a-") == []
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("at", 12345),
+        ("follow_up_on", 5),
+        ("summary", {"نص": 1}),
+        ("summary", ["x"]),
+        ("call_duration_s", "ثلاث دقائق"),
+        ("back_entered", "yes"),
+        ("call_duration_s", 2**70),
+    ],
+)
+def test_a_value_of_another_type_is_refused_as_unreadable(hq, field, value):
+    """What a sender's JSON can hold but the column cannot: refused whole (HQ answers 400)."""
+    values = [contact(i, id=f"a-{i:06d}") for i in range(N)]
+    values[hq_module.COPY_CHUNK + 7][field] = value
+    with pytest.raises(REFUSALS) as refused:
+        bulk(hq, values)
+    assert hq_module._unreadable(refused.value)
     assert stored(hq, "a-") == []
 
 

@@ -272,9 +272,15 @@ def test_a_signed_batch_with_a_value_its_column_cannot_read_is_refused(kms, hq, 
     assert batch is not None
     before = hq_state(hq)
     good = [new_contact_change(kms) for _ in range(1200)]  # more than one chunk of the COPY
-    for where, at in ((0, "الأحد الماضي"), (1100, "2026-11-23T09:00:00")):  # no offset
+    bad = (
+        (0, {"at": "الأحد الماضي"}),
+        (1100, {"at": "2026-11-23T09:00:00"}),  # no offset
+        (600, {"summary": ["قائمة"]}),  # not text
+        (900, {"at": "9999-12-31T23:30:00-01:00"}),  # past year 9999 in UTC
+    )
+    for where, values in bad:
         changes = list(good)
-        changes[where] = new_contact_change(kms, at=at)
+        changes[where] = new_contact_change(kms, **values)
         status, body = post_batch(hq_server.url, signed(client, batch.seq, changes).to_bytes())
         assert (status, body["error"]) == (400, "corrupt"), body
         assert hq_state(hq) == before
