@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import BigInteger, Index, Integer, String, Text, text
+from sqlalchemy import BigInteger, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from eskan_desk.models.base import ID, Base
@@ -35,13 +35,9 @@ class OutboxChange(Base):
     __tablename__ = "sync_outbox"
     __table_args__ = (
         Index("ix_sync_outbox_pending", "batch_seq", "seq"),
-        # "Has this row a change HQ has not acknowledged?" when a pulled row arrives.
-        Index(
-            "ix_sync_outbox_entity_pending",
-            "entity_id",
-            sqlite_where=text("acked_at IS NULL"),
-            postgresql_where=text("acked_at IS NULL"),
-        ),
+        # "Has this row a change HQ has not acknowledged?" (a seq above the acknowledged one)
+        # when a pulled row arrives.
+        Index("ix_sync_outbox_entity_seq", "entity_id", "seq"),
     )
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -53,8 +49,9 @@ class OutboxChange(Base):
     payload: Mapped[str] = mapped_column(Text)  # canonical JSON of the row
     base_version: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[dt.datetime]
-    batch_seq: Mapped[int | None] = mapped_column(Integer)  # set when cut into a batch
-    acked_at: Mapped[dt.datetime | None]
+    # Set when cut into a batch. The changes HQ has acknowledged are the prefix up to
+    # sync_state's ``outbox_acked_seq`` (batches are acknowledged in order).
+    batch_seq: Mapped[int | None] = mapped_column(Integer)
 
 
 class SyncState(Base):

@@ -25,13 +25,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from eskan_desk.app import AppContext
 from eskan_desk.domain.errors import SyncError
 from eskan_desk.domain.markers import N_
-from eskan_desk.models import Beneficiary, HouseholdMember, OutboxChange, SyncState, migrate
+from eskan_desk.models import Beneficiary, HouseholdMember, SyncState, migrate
 from eskan_desk.services import search_index_writer
 from eskan_desk.services.staff import current_branch
 from eskan_desk.services.sync_status import ACKED_KEY, IDENTITY_FILE
@@ -265,12 +265,11 @@ class SyncClient:
             return
         if owner:
             conn = session.connection()
-            conn.execute(text("UPDATE sync_outbox SET batch_seq = NULL WHERE acked_at IS NULL"))
+            acked = {"a": int(self._state(session, ACKED_KEY))}
+            conn.execute(text("UPDATE sync_outbox SET batch_seq = NULL WHERE seq > :a"), acked)
             conn.execute(
-                text(
-                    "UPDATE sync_outbox SET batch_seq = 0 "
-                    "WHERE acked_at IS NOT NULL AND batch_seq > 0"
-                )
+                text("UPDATE sync_outbox SET batch_seq = 0 WHERE seq <= :a AND batch_seq > 0"),
+                acked,
             )
             self._set(session, CUT_KEY, 0)
             self._set(session, BATCH_ACKED_KEY, 0)
@@ -348,13 +347,14 @@ class SyncClient:
             return  # already (the same answer imported twice)
         if batch_seq != acked + 1:
             raise SyncError("ack", N_("HQ answered for another batch; nothing was marked sent."))
-        conn = session.connection()
-        now = self.ctx.now()
-        top = conn.execute(
-            text("SELECT max(seq) FROM sync_outbox WHERE batch_seq = :b"), {"b": batch_seq}
-        ).scalar_one()
-        conn.execute(
-            update(OutboxChange).where(OutboxChange.batch_seq == batch_seq).values(acked_at=now)
+        # Batches are runs of the oldest changes, acknowledged in order: the changes HQ holds
+        # are those up to the batch's newest (no row of the batch is written again).
+        top = (
+            session.connection()
+            .execute(
+                text("SELECT max(seq) FROM sync_outbox WHERE batch_seq = :b"), {"b": batch_seq}
+            )
+            .scalar_one()
         )
         self._set(session, BATCH_ACKED_KEY, batch_seq)
         if top is not None:
@@ -460,6 +460,7 @@ class SyncClient:
         with self.ctx.store.write() as session:
             conn = session.connection()
             conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+            acked = int(self._state(session, ACKED_KEY))
             touched: set[str] = set()
             top = 0
             for entity, row in changes:
@@ -468,11 +469,8 @@ class SyncClient:
                     skipped += 1
                     continue
                 pending = conn.execute(
-                    text(
-                        "SELECT 1 FROM sync_outbox WHERE entity_id = :i AND acked_at IS NULL "
-                        "LIMIT 1"
-                    ),
-                    {"i": row["id"]},
+                    text("SELECT 1 FROM sync_outbox WHERE entity_id = :i AND seq > :a LIMIT 1"),
+                    {"i": row["id"], "a": acked},
                 ).first()
                 if pending is not None:
                     skipped += 1

@@ -23,6 +23,7 @@ from eskan_desk.domain.errors import SyncError
 from eskan_desk.services.contacts import ContactInput, log_contact
 from eskan_desk.services.demo import generate_demo
 from eskan_desk.services.staff import current_branch, resolve_actor
+from eskan_desk.services.sync_status import ACKED_KEY
 from eskan_desk.sync import rows
 from eskan_desk.sync.client import BATCH_ACKED_KEY, SyncClient
 from eskan_desk.sync.hq import APPLY_LOCK, HQ
@@ -102,8 +103,10 @@ def assert_branch_converged(hq: HQ, ctx) -> None:
             )
         }
     outbox = ctx.store.fetch(
-        "SELECT count(*), count(DISTINCT change_id), count(acked_at), max(batch_seq) "
-        "FROM sync_outbox"
+        "SELECT count(*), count(DISTINCT change_id), "
+        "count(CASE WHEN seq <= (SELECT CAST(value AS INTEGER) FROM sync_state WHERE key = ?) "
+        "THEN 1 END), max(batch_seq) FROM sync_outbox",
+        (ACKED_KEY,),
     )[0]
     acked = ctx.store.fetch("SELECT value FROM sync_state WHERE key = ?", (BATCH_ACKED_KEY,))
     assert pending(ctx) == 0

@@ -73,7 +73,7 @@ def branch_state(ctx) -> dict[str, Any]:
     for name in sorted(rows.synced_tables()):
         out[name] = sorted(ctx.store.fetch(f"SELECT id, version FROM {name}"))
     out["outbox"] = ctx.store.fetch(
-        "SELECT seq, change_id, batch_seq, acked_at IS NOT NULL FROM sync_outbox ORDER BY seq"
+        "SELECT seq, change_id, batch_seq FROM sync_outbox ORDER BY seq"
     )
     out["state"] = dict(
         ctx.store.fetch(
