@@ -31,9 +31,13 @@ def pending_changes(ctx: AppContext) -> int:
     """Outbox changes after the last one HQ acknowledged, in constant time.
 
     ``seq`` is SQLite's rowid (no AUTOINCREMENT): a new change takes max + 1 and a rolled-back
-    insert leaves no gap, and only acknowledged changes (a prefix) are ever pruned, so the
-    pending count is the newest seq minus the acknowledged one. Counting rows took over a
-    second at a million changes.
+    insert leaves no gap. Batches are runs of the oldest changes, acknowledged in order, so
+    the acknowledged changes are the prefix up to ``ACKED_KEY`` and the pending count is the
+    newest seq minus that one. Counting rows took over a second at a million changes.
+
+    The outbox is never pruned. Pruning would have to keep the newest row (or the table
+    take AUTOINCREMENT): an emptied table numbers from 1 again, below ``ACKED_KEY``, and new
+    changes would count as acknowledged.
     """
     rows = ctx.store.fetch(
         "SELECT (SELECT coalesce(max(seq), 0) FROM sync_outbox), "

@@ -357,8 +357,8 @@ class SyncClient:
             .scalar_one()
         )
         self._set(session, BATCH_ACKED_KEY, batch_seq)
-        if top is not None:
-            self._set(session, ACKED_KEY, top)
+        if top is not None and top > int(self._state(session, ACKED_KEY)):
+            self._set(session, ACKED_KEY, top)  # never backwards: it is the acknowledged prefix
 
     def _advance(self, identity: Identity, answered: int | None, seq: int) -> Batch | None:
         """In one transaction, mark batch ``answered`` acknowledged (if given) and cut batch

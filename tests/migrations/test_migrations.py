@@ -139,3 +139,38 @@ def test_head_revision_without_alembic_agrees_with_alembic():
         migrate.head_revision()
         == ScriptDirectory.from_config(migrate.alembic_config()).get_current_head()
     )
+
+
+@pytest.mark.parametrize("sqlite_version", [None, (3, 34, 1)])
+def test_0009_drops_the_outbox_acknowledgement_column_and_keeps_every_change(
+    tmp_path, monkeypatch, sqlite_version
+):
+    """In place on SQLite 3.35+; by copying the table on an older SQLite (as some Linux
+    distributions ship: the version number is the one thing this test stands in for)."""
+    engine = make_engine(sqlite_url(tmp_path / "s.sqlite3"))
+    migrate.upgrade(engine, target="0008")
+    with engine.begin() as conn:
+        for i in range(1, 4):
+            conn.execute(
+                text(
+                    "INSERT INTO sync_outbox (change_id, entity, entity_id, op, version, payload,"
+                    " created_at, batch_seq, acked_at) VALUES (:c, 'contacts', :e, 'upsert', 1,"
+                    " '{}', '2026-11-27 10:00:00', :b, :a)"
+                ),
+                {"c": f"c{i}", "e": f"e{i}", "b": 1 if i < 3 else None,
+                 "a": "2026-11-27 10:05:00" if i < 3 else None},
+            )  # fmt: skip
+    if sqlite_version is not None:
+        monkeypatch.setattr(sqlite3, "sqlite_version_info", sqlite_version)
+    assert migrate.upgrade(engine) is True
+    insp = inspect(engine)
+    assert "acked_at" not in {c["name"] for c in insp.get_columns("sync_outbox")}
+    assert {"ix_sync_outbox_entity_seq", "ix_sync_outbox_pending"} <= {
+        ix["name"] for ix in insp.get_indexes("sync_outbox")
+    }
+    with engine.connect() as conn:
+        kept = conn.execute(
+            text("SELECT seq, change_id, batch_seq FROM sync_outbox ORDER BY seq")
+        ).all()
+    assert [tuple(r) for r in kept] == [(1, "c1", 1), (2, "c2", 1), (3, "c3", None)]
+    engine.dispose()

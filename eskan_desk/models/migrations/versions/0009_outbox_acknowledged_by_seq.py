@@ -7,7 +7,8 @@ each batch's pages (the row payloads with them) once more at the branch: a third
 client's work in a large push. "Has this row a change HQ has not acknowledged?" is now asked
 by sequence number, on an index of (entity_id, seq).
 
-SQLite drops the column in place (3.35+), rewriting the table once.
+SQLite 3.35+ drops the column in place (rewriting the table's rows once); an older SQLite
+copies the table.
 
 Revision ID: 0009
 Revises: 0008
@@ -26,11 +27,25 @@ depends_on: str | Sequence[str] | None = None
 ACKED_KEY = "outbox_acked_seq"
 
 
+def _drops_columns_in_place() -> bool:
+    """PostgreSQL does; SQLite from 3.35 (an older one, as some Linux distributions ship,
+    copies the table instead: Alembic's batch mode)."""
+    if op.get_bind().dialect.name != "sqlite":
+        return True
+    import sqlite3
+
+    return sqlite3.sqlite_version_info >= (3, 35)
+
+
 def upgrade() -> None:
     with op.batch_alter_table("sync_outbox") as batch_op:
         batch_op.drop_index("ix_sync_outbox_entity_pending")
-    # Not batch mode: it would copy the whole outbox into a new table to drop one column.
-    op.execute("ALTER TABLE sync_outbox DROP COLUMN acked_at")
+    if _drops_columns_in_place():
+        # Not batch mode: it would copy the whole outbox into a new table to drop one column.
+        op.execute("ALTER TABLE sync_outbox DROP COLUMN acked_at")
+    else:
+        with op.batch_alter_table("sync_outbox", recreate="always") as batch_op:
+            batch_op.drop_column("acked_at")
     with op.batch_alter_table("sync_outbox") as batch_op:
         batch_op.create_index("ix_sync_outbox_entity_seq", ["entity_id", "seq"])
 
