@@ -345,7 +345,12 @@ class SyncClient:
         acked = int(self._state(session, BATCH_ACKED_KEY))
         if batch_seq <= acked:
             return  # already (the same answer imported twice)
-        if batch_seq != acked + 1:
+        if batch_seq != acked + 1 or (
+            # Another process enrolled this store anew and renumbered its batches since this
+            # one read its identity: this answer numbers another device's batches.
+            self.identity is None
+            or self._state(session, NUMBERING_KEY, "") != self.identity.device_id
+        ):
             raise SyncError("ack", N_("HQ answered for another batch; nothing was marked sent."))
         # Batches are runs of the oldest changes, acknowledged in order: the changes HQ holds
         # are those up to the batch's newest (no row of the batch is written again).

@@ -585,6 +585,27 @@ def import_in_process(hq: HQ, path: Path, out: Path) -> dict[str, Any]:
         return hq.import_file(inp, fh)
 
 
+def test_an_answer_for_batches_another_process_renumbered_marks_nothing(kms, hq, hq_server):
+    """A process still holding the old identity while another enrolls the store anew (and
+    renumbers its batches for the new device): the old device's answer marks nothing."""
+    from eskan_desk.sync.client import NUMBERING_KEY
+
+    old = SyncClient(kms)
+    batch = old.next_batch()
+    assert batch is not None
+    status, ack = post_batch(hq_server.url, batch.to_bytes())
+    assert status == 200
+    with kms.store.write() as session:  # what the other process's renumbering leaves behind
+        session.execute(
+            text("UPDATE sync_state SET value = :d WHERE key = :k"),
+            {"d": str(uuid7()), "k": NUMBERING_KEY},
+        )
+    before = branch_state(kms)
+    with pytest.raises(SyncError):
+        old._mark_acked(ack, batch.seq)
+    assert branch_state(kms) == before
+
+
 def test_usb_round_trip_and_replays_change_nothing(usb, hq, hq_url, tmp_path):
     _abh, kms, batches = usb
     waiting = pending(kms)
