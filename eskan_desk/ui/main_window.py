@@ -214,8 +214,12 @@ class MainWindow(QMainWindow):
 
     # Start-up: drafts left behind ---------------------------------------------------------
     def offer_left_drafts(self) -> None:
-        """After sign-in: a form the app was killed in the middle of is offered back."""
-        left = drafts.list_drafts(self.session.ctx, self.session.actor)
+        """After sign-in: a form the app was killed in the middle of is offered back. The
+        drafts are read on the database worker: the window is usable meanwhile."""
+        ctx, actor = self.session.ctx, self.session.actor
+        self.session.runner.submit(lambda: drafts.list_drafts(ctx, actor), self._offer_draft)
+
+    def _offer_draft(self, left: list[drafts.DraftView]) -> None:
         draft = next((d for d in left if d.form == REGISTRATION_FORM), None)
         if draft is None:
             return

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Future
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QWidget
@@ -11,7 +13,7 @@ from eskan_desk.services.auth import add_staff, sign_in
 from eskan_desk.services.beneficiaries import register_beneficiary
 from eskan_desk.ui.main_window import MainWindow
 from eskan_desk.ui.session import UiEvents, UiSession
-from eskan_desk.ui.tasks import ImmediateRunner
+from eskan_desk.ui.tasks import ImmediateRunner, _deliver
 
 from ..services.helpers import applicant
 
@@ -89,3 +91,66 @@ def test_qt_own_buttons_are_arabic(arabic_app, qtbot):
     qtbot.addWidget(box)
     texts = {b.text().replace("&", "") for b in box.buttons()}
     assert all(any("\u0600" <= ch <= "\u06ff" for ch in t) for t in texts), texts
+
+
+class DeferredRunner:
+    """The database worker held still: each task waits until :meth:`run`, as it would wait for
+    the worker thread, so a test sees what the UI thread does before the answer comes."""
+
+    def __init__(self) -> None:
+        self.pending: list = []
+
+    def submit(self, fn, on_done=None, on_error=None) -> Future:
+        future: Future = Future()
+        self.pending.append((fn, on_done, on_error, future))
+        return future
+
+    def run(self) -> None:
+        while self.pending:
+            fn, on_done, on_error, future = self.pending.pop(0)
+            try:
+                future.set_result(fn())
+            except Exception as exc:
+                future.set_exception(exc)
+            _deliver(future, on_done, on_error)
+
+    def shutdown(self) -> None:
+        self.run()
+
+
+def test_a_registration_left_unsaved_is_offered_back_after_sign_in(session, qtbot, monkeypatch):
+    """The app was killed mid-form: after the next sign-in the window asks, once the database
+    worker has read the drafts, and on Yes opens the form as it was left. The question box is
+    answered by a recorder: a modal box would wait for a click."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from eskan_desk.services import drafts
+    from eskan_desk.ui import main_window as main_window_module
+    from eskan_desk.ui.registration_form import FORM
+
+    drafts.save_draft(
+        session.ctx, session.actor, FORM, "new", {"first_name": "هيا", "mobile": "0509"}
+    )
+    asked = []
+
+    def answer_yes(*args):
+        asked.append(args[2])
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(main_window_module.QMessageBox, "question", answer_yes)
+    session.runner = runner = DeferredRunner()
+    w = MainWindow(session)
+    qtbot.addWidget(w)
+    w.show()
+    runner.run()  # what the window itself asked the worker for
+    w.offer_left_drafts()
+    assert asked == []  # the drafts are read on the worker: the window is usable meanwhile
+    runner.run()
+    assert len(asked) == 1
+    form = w.pages["register"]
+    assert w.stack.currentWidget() is form
+    assert form.editor("first_name").text() == "هيا"
+    assert form.editor("mobile").text() == "0509"
+    form.cancel()  # closed and discarded (Yes again)
+    runner.run()
+    assert drafts.list_drafts(session.ctx, session.actor) == []
