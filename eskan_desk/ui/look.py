@@ -3,22 +3,41 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from eskan_desk import i18n
 
+if TYPE_CHECKING:
+    from PySide6.QtCore import Qt
+
 FONTS_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
 UI_FAMILIES = ["Noto Sans Arabic", "Noto Sans"]  # Arabic first; Latin, digits, @ from Noto Sans
+UI_FONT_FILES = ("NotoSansArabic-*.ttf", "NotoSans-*.ttf")  # Amiri is for printed forms only
 UI_POINT_SIZE = 11
+
+# Qt's values for the few enum properties set before the sign-in screen is on show. PySide6
+# builds the whole ``Qt`` namespace, about a hundred enums (17-20 ms), the first time any
+# ``Qt.*`` name is used; code on the way to the sign-in screen sets these through the property
+# system instead, and :mod:`eskan_desk.ui.warm_up` builds the namespace once the screen is up.
+# A test holds them equal to the enums.
+LEFT_TO_RIGHT, RIGHT_TO_LEFT = 0, 1  # Qt::LayoutDirection
+ALIGN_CENTER = 0x0084  # Qt::AlignCenter
+
+
+def set_direction(obj: QObject, *, rtl: bool) -> None:
+    """``obj.setLayoutDirection`` (a widget or the application) without the ``Qt`` namespace."""
+    obj.setProperty("layoutDirection", RIGHT_TO_LEFT if rtl else LEFT_TO_RIGHT)
 
 
 def load_fonts() -> list[str]:
-    """Register the bundled fonts; returns the families Qt now knows from them."""
+    """Register the bundled screen fonts; returns the families Qt now knows from them."""
     families: list[str] = []
-    for path in sorted(FONTS_DIR.glob("*.ttf")):
+    paths = {path for pattern in UI_FONT_FILES for path in FONTS_DIR.glob(pattern)}
+    for path in sorted(paths):
         font_id = QFontDatabase.addApplicationFont(str(path))
         if font_id >= 0:
             families += QFontDatabase.applicationFontFamilies(font_id)
@@ -36,6 +55,8 @@ def ui_font(point_size: int = UI_POINT_SIZE, *, bold: bool = False) -> QFont:
 def leading_alignment() -> Qt.AlignmentFlag:
     """Text aligned to where lines start in the UI language (right in Arabic), whatever the
     direction of the text itself; numbers and codes no longer jump to the other side."""
+    from PySide6.QtCore import Qt
+
     side = Qt.AlignmentFlag.AlignRight if i18n.is_rtl() else Qt.AlignmentFlag.AlignLeft
     return side | Qt.AlignmentFlag.AlignAbsolute | Qt.AlignmentFlag.AlignVCenter
 
@@ -43,9 +64,7 @@ def leading_alignment() -> Qt.AlignmentFlag:
 def apply_language(app: QApplication, lang: str, digits: str = "latin") -> None:
     """Language, direction, the digits Qt's own widgets write, and Qt's button texts."""
     i18n.set_language(lang)
-    app.setLayoutDirection(
-        Qt.LayoutDirection.RightToLeft if i18n.is_rtl(lang) else Qt.LayoutDirection.LeftToRight
-    )
+    set_direction(app, rtl=i18n.is_rtl(lang))
     # Spin boxes and date edits format numbers through the default locale: Arabic (Saudi)
     # writes Arabic-Indic digits, so Latin digits come from the English (Saudi) locale.
     language = QLocale.Language.Arabic if digits == "arab" else QLocale.Language.English

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog
 
 from eskan_desk import i18n
 from eskan_desk.boot import ReadyStore, default_data_dir, ready_store
@@ -59,6 +59,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def _fail(err: EskanError) -> int:
+    from PySide6.QtWidgets import QMessageBox  # not on the way to the sign-in screen
+
     QMessageBox.critical(None, _("Eskan Desk"), i18n.render_error(err))
     return 3
 
@@ -115,6 +117,10 @@ class Preload:
         except Exception as exc:  # raised again on the main thread by context()
             self._error = exc
 
+    def finished(self) -> bool:
+        """Whether the thread has run to its end."""
+        return self._thread.ident is not None and not self._thread.is_alive()
+
     def wait(self) -> None:
         self.start()
         self._thread.join()
@@ -151,14 +157,17 @@ def quick_sign_in(
     app: QApplication, ready: ReadyStore, lang: str | None
 ) -> tuple[SignInDialog, Preload]:
     """The sign-in dialog for a ready store; the preload starts once the dialog is on screen
-    and Enter takes the store it opened."""
+    and Enter takes the store it opened. PySide6's own one-time work follows the preload."""
     from eskan_desk.ui.sign_in import SignInDialog
+    from eskan_desk.ui.warm_up import WarmUp
 
     apply_language(app, lang or ready.language or i18n.DEFAULT_LANGUAGE, ready.digits or "latin")
     style_app(app)
     preload = Preload(ready.data_dir)
     dialog = SignInDialog(preload.context)
     QTimer.singleShot(0, preload.start)  # after the dialog's first paint
+    dialog.warm_up = WarmUp(preload.finished, dialog)
+    dialog.warm_up.start()
     return dialog, preload
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -19,7 +18,7 @@ from PySide6.QtWidgets import (
 from eskan_desk import i18n
 from eskan_desk.domain.errors import EskanError, StoreError
 from eskan_desk.i18n import _
-from eskan_desk.ui.look import ui_font
+from eskan_desk.ui.look import ALIGN_CENTER, set_direction, ui_font
 
 if TYPE_CHECKING:  # the store and the services load while the dialog waits (eskan_desk.boot)
     from eskan_desk.app import AppContext
@@ -50,17 +49,18 @@ class SignInDialog(QDialog):
         header = QLabel(_("Housing and Development Association in Khamis Mushait"), self)
         header.setObjectName("charity_name")
         header.setFont(ui_font(15, bold=True))
-        header.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # No Qt.* name on the way to this screen: see eskan_desk.ui.look.
+        header.setProperty("alignment", ALIGN_CENTER)
         header.setWordWrap(True)
         layout.addWidget(header)
         app_name = QLabel(_("Eskan Desk"), self)
-        app_name.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        app_name.setProperty("alignment", ALIGN_CENTER)
         layout.addWidget(app_name)
         form = QFormLayout()
         self.username = QLineEdit(self)
         self.username.setObjectName("username")
         # Usernames are Latin: keep the field left to right inside the Arabic window.
-        self.username.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        set_direction(self.username, rtl=False)
         self.password = QLineEdit(self)
         self.password.setObjectName("password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -72,8 +72,11 @@ class SignInDialog(QDialog):
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        # Built bare and parented by the layout: matching any constructor overload with an
+        # argument builds the Qt namespace (see eskan_desk.ui.look).
+        buttons = QDialogButtonBox()
+        buttons.setStandardButtons(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.sign_in_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.sign_in_button.setText(_("Sign in"))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPushButton
 
 from eskan_desk import boot
 from eskan_desk.app import STORE_FILE, open_context
@@ -147,3 +148,100 @@ def test_a_store_lost_after_the_check_is_reported_not_raised(qapp, qtbot, data_d
     assert dialog.result() == dialog.DialogCode.Rejected
     assert dialog.store_error is not None and dialog.actor is None and dialog.ctx is None
     assert str(Path(data_dir / STORE_FILE)) in str(dialog.store_error.params.values())
+
+
+def test_the_sign_in_screen_reads_right_without_the_qt_namespace(quick):
+    """Alignment and direction are set by value (``eskan_desk.ui.look``); these are Qt's."""
+    from eskan_desk.ui import look
+
+    dialog, _ = quick
+    assert Qt.AlignmentFlag.AlignCenter.value == look.ALIGN_CENTER
+    assert (
+        Qt.LayoutDirection.LeftToRight.value,
+        Qt.LayoutDirection.RightToLeft.value,
+    ) == (look.LEFT_TO_RIGHT, look.RIGHT_TO_LEFT)
+    header = dialog.findChild(QLabel, "charity_name")
+    assert header.alignment() == Qt.AlignmentFlag.AlignCenter
+    assert dialog.username.layoutDirection() == Qt.LayoutDirection.LeftToRight
+    assert dialog.password.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    buttons = dialog.findChildren(QPushButton)  # Sign in, and Qt's own Cancel in Arabic
+    assert len(buttons) == 2 and all(ARABIC <= b.text()[0] <= "\u06ff" for b in buttons)
+
+
+# In a fresh process: the quick sign-in screen for the store in argv[1], painted; then either
+# Enter-time work at once ("cold") or after the warm-up has run ("warm"). Prints whether the
+# Qt namespace existed when the screen was up, and how many enum types PySide6 created while
+# a list widget was built under an application event filter, as the main window is.
+WARM_UP_PROBE = """
+import enum, json, os, sys, time
+from pathlib import Path
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from PySide6 import QtCore
+from PySide6.QtWidgets import QApplication
+from eskan_desk.boot import ready_store
+from eskan_desk.ui.main import quick_sign_in
+
+app = QApplication([])
+dialog, preload = quick_sign_in(app, ready_store(Path(sys.argv[1])), None)
+dialog.show()
+for _ in range(3):
+    app.processEvents()
+namespace_at_screen = "Qt" in vars(QtCore)
+if sys.argv[2] == "warm":
+    deadline = time.monotonic() + 60
+    while not dialog.warm_up.done and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.005)
+preload.discard()
+created = []
+create = enum.EnumType._create_
+enum.EnumType._create_ = lambda *a, **k: created.append(a[1]) or create(*a, **k)
+
+from PySide6.QtWidgets import QListWidget, QMainWindow, QWidget
+
+class Filter(QtCore.QObject):
+    def eventFilter(self, obj, event):
+        return False
+
+watcher = Filter()
+app.installEventFilter(watcher)
+window = QMainWindow()
+QListWidget(QWidget(window))
+print(json.dumps({"namespace_at_screen": namespace_at_screen,
+                  "warm_up_done": dialog.warm_up.done, "created": len(created)}))
+"""
+
+
+def _warm_up_probe(data_dir: Path, mode: str) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-c", WARM_UP_PROBE, str(data_dir), mode],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_pyside_one_time_work_is_done_while_the_password_is_typed(data_dir):
+    cold = _warm_up_probe(data_dir, "cold")
+    warm = _warm_up_probe(data_dir, "warm")
+    assert cold["namespace_at_screen"] is False and warm["namespace_at_screen"] is False
+    assert cold["created"] > 50  # what Enter used to pay: the types built for a hidden class
+    assert warm["warm_up_done"] is True and warm["created"] == 0
+
+
+def test_the_warm_up_waits_for_the_preload_thread(qapp, qtbot):
+    from eskan_desk.ui.warm_up import STEPS, WarmUp
+
+    ran: list[str] = []
+    preload_done = [False]
+    warm = WarmUp(lambda: preload_done[0])
+    warm._steps = [lambda: ran.append("first"), lambda: ran.append("second")]
+    warm.start()
+    qtbot.wait(100)
+    assert ran == [] and not warm.done
+    preload_done[0] = True
+    qtbot.waitUntil(lambda: warm.done, timeout=5000)
+    assert ran == ["first", "second"]
+    assert len(STEPS) == 2
