@@ -39,9 +39,11 @@ def desk(data_dir: str, password: str, typing_s: float) -> dict:
     from PySide6.QtWidgets import QApplication
 
     from eskan_desk.boot import ready_store
+    from eskan_desk.ui import main_thread_gc
     from eskan_desk.ui.main import Desk, quick_sign_in
 
     app = QApplication([])
+    main_thread_gc.install(app)  # as eskan_desk.ui.main.main does
     ready = ready_store(Path(data_dir))
     assert ready is not None, "the bench store is not ready for sign-in"
     dialog, preload = quick_sign_in(app, ready, None)

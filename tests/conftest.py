@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -85,3 +86,14 @@ def _language() -> Iterator[None]:
     i18n.set_language("ar")
     yield
     i18n.set_language("ar")
+
+
+@pytest.fixture(autouse=True)
+def _collect_on_the_main_thread() -> Iterator[None]:
+    """Once a UI test has handed cycle collection to the main thread (tests/ui/conftest.py),
+    the collection that is due runs after each test, here on the main thread."""
+    yield
+    gc_module = sys.modules.get("eskan_desk.ui.main_thread_gc")
+    guard = gc_module.installed() if gc_module is not None else None
+    if guard is not None:
+        guard.collect_due()

@@ -24,6 +24,7 @@ from eskan_desk import i18n
 from eskan_desk.boot import ReadyStore, default_data_dir, ready_store
 from eskan_desk.domain.errors import EskanError
 from eskan_desk.i18n import _
+from eskan_desk.ui import main_thread_gc
 from eskan_desk.ui.look import apply_language, style_app
 
 if TYPE_CHECKING:
@@ -177,6 +178,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Eskan Desk")
+    main_thread_gc.install(app)  # before any worker thread starts
     ready = None if args.screenshots else ready_store(args.data_dir or default_data_dir())
     if ready is not None:
         return _run_ready(app, ready, args)

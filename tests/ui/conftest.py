@@ -34,3 +34,13 @@ def window(session, qtbot):
     qtbot.addWidget(w)
     w.show()
     return w
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _gc_on_the_main_thread(qapp):
+    """As the app does (``eskan_desk.ui.main_thread_gc``): worker threads (the database
+    worker, the sync client's batch builder) must never destroy Qt objects left in cycles by
+    earlier tests. Each test ends with a collection that is due (tests/conftest.py)."""
+    from eskan_desk.ui import main_thread_gc
+
+    main_thread_gc.install(qapp)
