@@ -118,6 +118,10 @@ class Preload:
         except Exception as exc:  # raised again on the main thread by context()
             self._error = exc
 
+    def opened(self) -> AppContext | None:
+        """The store if it is open by now, without waiting and without taking it."""
+        return self._ctx if self._opened.is_set() else None
+
     def finished(self) -> bool:
         """Whether the thread has run to its end."""
         return self._thread.ident is not None and not self._thread.is_alive()
@@ -160,14 +164,17 @@ def quick_sign_in(
     """The sign-in dialog for a ready store; the preload starts once the dialog is on screen
     and Enter takes the store it opened. PySide6's own one-time work follows the preload."""
     from eskan_desk.ui.sign_in import SignInDialog
+    from eskan_desk.ui.warm_up import STEPS as WARM_UP
     from eskan_desk.ui.warm_up import WarmUp
 
     apply_language(app, lang or ready.language or i18n.DEFAULT_LANGUAGE, ready.digits or "latin")
     style_app(app)
     preload = Preload(ready.data_dir)
-    dialog = SignInDialog(preload.context)
+    dialog = SignInDialog(preload.context, opened=preload.opened)
     QTimer.singleShot(0, preload.start)  # after the dialog's first paint
-    dialog.warm_up = WarmUp(preload.finished, dialog)
+    # Once the preload is done: check what was typed while the store opened, then PySide6's
+    # one-time work.
+    dialog.warm_up = WarmUp(preload.finished, dialog, steps=(dialog.check_ahead, *WARM_UP))
     dialog.warm_up.start()
     return dialog, preload
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
@@ -32,15 +34,27 @@ class SignInDialog(QDialog):
 
     ``ctx`` is the open store, or a function that opens it when Enter is pressed (the app
     shows this dialog before the store and the services are loaded). When opening it fails,
-    the dialog closes with :attr:`store_error` set.
+    the dialog closes with :attr:`store_error` set. ``opened`` then gives the store once it is
+    open, without waiting and without taking it.
+
+    The password is checked on a worker thread as it is typed
+    (:func:`eskan_desk.services.auth.check_ahead`), so that Enter finds the answer ready; only
+    Enter counts an attempt.
     """
 
     def __init__(
-        self, ctx: AppContext | Callable[[], AppContext], parent: QWidget | None = None
+        self,
+        ctx: AppContext | Callable[[], AppContext],
+        parent: QWidget | None = None,
+        *,
+        opened: Callable[[], AppContext | None] | None = None,
     ) -> None:
         super().__init__(parent)
         self._open_ctx = ctx if callable(ctx) else None
+        self._opened = opened
         self.ctx: AppContext | None = None if callable(ctx) else ctx
+        self._checker: ThreadPoolExecutor | None = None
+        self._typed: tuple[str, str] | None = None  # the newest username and password
         self.actor: Actor | None = None
         self.store_error: StoreError | None = None
         self.setWindowTitle(_("Sign in"))
@@ -84,7 +98,36 @@ class SignInDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        self.username.textChanged.connect(self.check_ahead)
+        self.password.textChanged.connect(self.check_ahead)
         self.username.setFocus()
+
+    def check_ahead(self) -> None:
+        """Check what is typed now on the worker (when the store is open); a check overtaken
+        while queued is skipped."""
+        ctx = self.ctx or (self._opened() if self._opened else None)
+        typed = (self.username.text(), self.password.text())
+        if ctx is None or not all(typed) or self.result() or not self.isVisible():
+            return
+        self._typed = typed
+        if self._checker is None:
+            self._checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="eskan-sign-in")
+        self._checker.submit(self._check, ctx, typed)
+
+    def _check(self, ctx: AppContext, typed: tuple[str, str]) -> None:
+        if typed != self._typed:
+            return
+        from eskan_desk.services.auth import check_ahead
+
+        with contextlib.suppress(Exception):  # Enter checks again and reports what is wrong
+            check_ahead(ctx, *typed)
+
+    def done(self, result: int) -> None:
+        """Closing waits for a check under way: the store may be closed right after."""
+        if self._checker is not None:
+            self._checker.shutdown(wait=True, cancel_futures=True)
+            self._checker = None
+        super().done(result)
 
     def accept(self) -> None:
         """Check the credentials; stay open with the reason shown when they are refused."""

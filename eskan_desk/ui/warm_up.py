@@ -59,12 +59,19 @@ STEPS: tuple[Callable[[], None], ...] = (build_qt_namespace, wrap_unexported_cla
 
 
 class WarmUp(QObject):
-    """Runs :data:`STEPS` one per event-loop turn once ``ready()`` is true."""
+    """Runs ``steps`` (by default :data:`STEPS`) one per event-loop turn once ``ready()`` is
+    true."""
 
-    def __init__(self, ready: Callable[[], bool], parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        ready: Callable[[], bool],
+        parent: QObject | None = None,
+        *,
+        steps: tuple[Callable[[], None], ...] = STEPS,
+    ) -> None:
         super().__init__(parent)
         self._ready = ready
-        self._steps = list(STEPS)
+        self._steps = list(steps)
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_MS)
         self._timer.timeout.connect(self._tick)

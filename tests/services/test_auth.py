@@ -256,3 +256,84 @@ def test_passwords_are_hashed_as_owasp_sets_argon2id_and_older_hashes_still_veri
     assert older.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
     assert verify_password(older, PASSWORD) and not verify_password(older, PASSWORD + "x")
     assert verify_password(hash_password(PASSWORD), PASSWORD)
+
+
+@pytest.fixture
+def argon2_calls(monkeypatch):
+    """The real password check, counted (the sign-in screen's checks ahead must save them)."""
+    auth._forget_checks()  # answers an earlier test left under the same (template) hash
+    calls: list[str] = []
+    real = auth.verify_password
+
+    def counted(password_hash: str, password: str) -> bool:
+        calls.append(password)
+        return real(password_hash, password)
+
+    monkeypatch.setattr(auth, "verify_password", counted)
+    return calls
+
+
+def test_checking_ahead_counts_no_attempt_and_writes_nothing(ctx):
+    before = all_counts(ctx)
+    for _ in range(auth.MAX_FAILED_ATTEMPTS + 1):
+        auth.check_ahead(ctx, "admin", "wrong-password")
+    auth.check_ahead(ctx, "nobody", "wrong-password")
+    row = staff_row(ctx, "admin")
+    assert (row.failed_attempts, row.locked_until) == (0, None)
+    assert all_counts(ctx) == before
+    assert auth.sign_in(ctx, "admin", ADMIN_PASSWORD).username == "admin"
+
+
+def test_sign_in_takes_the_answer_checked_ahead_and_still_counts_a_failure(ctx, argon2_calls):
+    auth.check_ahead(ctx, "admin", "wrong-password")
+    assert argon2_calls == ["wrong-password"]
+    with pytest.raises(ValidationError):
+        auth.sign_in(ctx, "admin", "wrong-password")
+    assert argon2_calls == ["wrong-password"]  # answered, not checked again
+    assert staff_row(ctx, "admin").failed_attempts == 1
+    assert audit_actions(ctx)[-1] == "staff.sign_in_failed"
+    auth.check_ahead(ctx, " Admin", ADMIN_PASSWORD)  # as sign_in: case and spaces ignored
+    assert auth.sign_in(ctx, "admin", ADMIN_PASSWORD).username == "admin"
+    assert argon2_calls == ["wrong-password", ADMIN_PASSWORD]
+    assert not auth._checks  # nothing typed is kept after a sign-in
+
+
+def test_an_answer_checked_ahead_does_not_outlive_a_password_reset(ctx, admin, receptionist):
+    auth.check_ahead(ctx, "noura", PASSWORD)
+    auth.reset_password(ctx, admin, receptionist.staff_id, "a-new-password-2026")
+    with pytest.raises(ValidationError) as info:
+        auth.sign_in(ctx, "noura", PASSWORD)
+    assert info.value.message == auth.WRONG_CREDENTIALS
+    assert auth.sign_in(ctx, "noura", "a-new-password-2026").username == "noura"
+
+
+def test_a_check_under_way_at_enter_is_waited_for_not_repeated(ctx, monkeypatch):
+    import threading
+
+    started, release = threading.Event(), threading.Event()
+    calls: list[str] = []
+    real = auth.verify_password
+
+    def slow(password_hash: str, password: str) -> bool:
+        calls.append(password)
+        started.set()
+        release.wait(10)
+        return real(password_hash, password)
+
+    monkeypatch.setattr(auth, "verify_password", slow)
+    auth._forget_checks()
+    ahead = threading.Thread(target=auth.check_ahead, args=(ctx, "admin", ADMIN_PASSWORD))
+    ahead.start()
+    assert started.wait(10)
+    signed_in: list = []
+    enter = threading.Thread(
+        target=lambda: signed_in.append(auth.sign_in(ctx, "admin", ADMIN_PASSWORD))
+    )
+    enter.start()
+    enter.join(0.2)
+    assert enter.is_alive() and signed_in == []  # waiting for the check under way
+    release.set()
+    ahead.join(10)
+    enter.join(10)
+    assert [a.username for a in signed_in] == ["admin"]
+    assert calls == [ADMIN_PASSWORD]

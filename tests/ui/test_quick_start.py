@@ -245,3 +245,39 @@ def test_the_warm_up_waits_for_the_preload_thread(qapp, qtbot):
     qtbot.waitUntil(lambda: warm.done, timeout=5000)
     assert ran == ["first", "second"]
     assert len(STEPS) == 2
+
+
+def test_the_password_is_checked_while_typed_and_enter_takes_the_answer(quick, qtbot, monkeypatch):
+    from eskan_desk.services import auth
+
+    dialog, preload = quick
+    preload.wait()  # the store is open: each change of the password is checked on the worker
+    auth._forget_checks()
+    checked: list[str] = []
+    real = auth.verify_password
+    monkeypatch.setattr(auth, "verify_password", lambda h, p: checked.append(p) or real(h, p))
+    qtbot.keyClicks(dialog.username, "admin")
+    qtbot.keyClicks(dialog.password, ADMIN_PASSWORD)
+    qtbot.waitUntil(lambda: ADMIN_PASSWORD in checked, timeout=10_000)
+    qtbot.waitUntil(lambda: all(c.done() for c in auth._checks.values()), timeout=10_000)
+    done_before_enter = len(checked)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.result() == dialog.DialogCode.Accepted and dialog.actor.username == "admin"
+    assert len(checked) == done_before_enter  # Enter found the answer ready
+    assert dialog._checker is None  # the worker is joined before the store can be closed
+
+
+def test_a_password_typed_before_the_store_opened_is_checked_once_it_has(qapp, qtbot, data_dir):
+    from eskan_desk.services import auth
+
+    auth._forget_checks()
+    dialog, preload = quick_sign_in(qapp, boot.ready_store(data_dir), None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.username.setText("admin")
+    dialog.password.setText(ADMIN_PASSWORD)  # the preload has not opened the store yet
+    qtbot.waitUntil(lambda: dialog.warm_up.done, timeout=30_000)
+    qtbot.waitUntil(lambda: len(auth._checks) == 1, timeout=10_000)
+    dialog.reject()
+    preload.discard()
+    assert preload._ctx is None
