@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
@@ -23,6 +22,8 @@ from eskan_desk.i18n import _
 from eskan_desk.ui.look import ALIGN_CENTER, set_direction, ui_font
 
 if TYPE_CHECKING:  # the store and the services load while the dialog waits (eskan_desk.boot)
+    from concurrent.futures import ThreadPoolExecutor
+
     from eskan_desk.app import AppContext
     from eskan_desk.services.staff import Actor
 
@@ -111,6 +112,8 @@ class SignInDialog(QDialog):
             return
         self._typed = typed
         if self._checker is None:
+            from concurrent.futures import ThreadPoolExecutor  # 3 ms: not before the screen
+
             self._checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="eskan-sign-in")
         self._checker.submit(self._check, ctx, typed)
 
