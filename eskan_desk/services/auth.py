@@ -8,6 +8,7 @@ another device's edits; each attempt still leaves an audit event.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import secrets
@@ -76,7 +77,7 @@ def sign_in(ctx: AppContext, username: str, password: str) -> Actor:
         ValidationError: ``password`` field for wrong credentials; ``username`` field, naming the
             Riyadh time the lock ends, for an account locked after too many failures.
     """
-    return _attempt(ctx, _by_username(username), password)
+    return _attempt(ctx, _by_username(username), password, who=_username(username))
 
 
 def check_ahead(ctx: AppContext, username: str, password: str) -> None:
@@ -86,22 +87,25 @@ def check_ahead(ctx: AppContext, username: str, password: str) -> None:
     The sign-in screen calls this on a worker thread as the password is typed. It only reads:
     no attempt is counted and nothing is audited until :func:`sign_in`, which still does all
     of its bookkeeping. The answer is kept under the stored hash (its salt included) and a
-    keyed digest of the password, so it is exactly what the check would give at Enter; a hash
-    changed in between (a reset) is simply not found.
+    keyed digest of the name and password, so it is exactly what the check would give at
+    Enter; a hash changed in between (a reset) is simply not found.
     """
     with ctx.store.read() as session:  # the statement sign_in runs: its compiled form is kept
         staff = session.execute(_live(_by_username(username))).scalar_one_or_none()
         stored = staff.password_hash if staff is not None else None
-    _verified(stored or _dummy(), password)
+    _check_now(stored or _dummy(), _username(username), password)
 
 
 def _live(where: Any) -> Any:
     return select(Staff).where(where, Staff.deleted_at.is_(None))
 
 
+def _username(typed: str) -> str:
+    return (typed or "").strip().lower()
+
+
 def _by_username(username: str) -> Any:
-    name = (username or "").strip().lower()
-    return (Staff.username == name) & this_branch_staff()
+    return (Staff.username == _username(username)) & this_branch_staff()
 
 
 def confirm_password(ctx: AppContext, actor: Actor, password: str) -> None:
@@ -112,7 +116,7 @@ def confirm_password(ctx: AppContext, actor: Actor, password: str) -> None:
     Raises:
         ValidationError: The same errors as :func:`sign_in`.
     """
-    _attempt(ctx, Staff.id == actor.staff_id, password)
+    _attempt(ctx, Staff.id == actor.staff_id, password, who=f"id:{actor.staff_id}")
 
 
 def add_staff(
@@ -215,25 +219,26 @@ def list_staff(ctx: AppContext, actor: Actor) -> list[StaffView]:
     return [_view(s, now) for s in rows]
 
 
-def _attempt(ctx: AppContext, where: Any, password: str) -> Actor:
-    """One password attempt with lockout bookkeeping; raises after the bookkeeping commits."""
+def _attempt(ctx: AppContext, where: Any, password: str, *, who: str) -> Actor:
+    """One password attempt with lockout bookkeeping; raises after the bookkeeping commits.
+    ``who`` names the account as typed, for the check done ahead."""
     now = ctx.now()
     error: ValidationError | None = None
     actor: Actor | None = None
     with ctx.store.write() as session:
         staff = session.execute(_live(where)).scalar_one_or_none()
         if staff is None:
-            _verified(_dummy(), password)  # same time as a real check: no user probing
+            _verified(_dummy(), who, password)  # same time as a real check: no user probing
             error = _wrong()
         elif staff.locked_until is not None and now < staff.locked_until:
             error = _locked(staff.locked_until)
         elif not staff.active:
             _audit(ctx, session, staff, "staff.sign_in_failed", {"reason": "inactive"})
             error = _wrong()
-        elif not _verified(staff.password_hash, password):
+        elif not _verified(staff.password_hash, who, password):
             error = _record_failure(ctx, session, staff, now)
         else:
-            _forget_checks()
+            forget_checks()
             staff.failed_attempts = 0
             staff.locked_until = None
             _audit(ctx, session, staff, "staff.sign_in", {})
@@ -243,37 +248,51 @@ def _attempt(ctx: AppContext, where: Any, password: str) -> Actor:
     return cast(Actor, actor)
 
 
-# Checks done ahead (check_ahead): a few answers, oldest dropped first. A check still running
-# when Enter comes is waited for, not started again.
+# Checks done ahead (check_ahead), each under the stored hash and a keyed digest of the name
+# and the password typed: a few, oldest dropped first. Enter takes the one for what it was
+# given (waiting if it is still running) and keeps nothing; without one it checks afresh. With
+# the name in the key, a made-up name and a real one are answered ahead, or not, alike.
 _CHECKS_KEPT = 4
-_check_key = secrets.token_bytes(32)  # passwords are kept only as digests under this key
+_check_key = secrets.token_bytes(32)  # names and passwords are kept only as digests under it
 _checks: OrderedDict[tuple[str, bytes], Future[bool]] = OrderedDict()
 _checks_lock = threading.Lock()
 
 
-def _verified(password_hash: str, password: str) -> bool:
-    """``verify_password``, answered from a check done ahead when there is one."""
-    key = (password_hash, hashlib.blake2b(password.encode(), key=_check_key).digest())
+def _typed_key(password_hash: str, who: str, password: str) -> tuple[str, bytes]:
+    typed = f"{who}\x00{password}".encode()
+    return password_hash, hashlib.blake2b(typed, key=_check_key).digest()
+
+
+def _check_now(password_hash: str, who: str, password: str) -> None:
+    """The check ahead itself, kept for :func:`_verified`."""
+    key = _typed_key(password_hash, who, password)
+    check: Future[bool] = Future()
     with _checks_lock:
-        check = _checks.get(key)
-        mine = check is None
-        if mine:
-            check = _checks[key] = Future()
-            while len(_checks) > _CHECKS_KEPT:
-                _checks.popitem(last=False)
-    if mine:
-        try:
-            check.set_result(verify_password(password_hash, password))
-        except BaseException as exc:
-            check.set_exception(exc)
-            with _checks_lock:
-                _checks.pop(key, None)
-            raise
-    return check.result()
+        if key in _checks:
+            return
+        _checks[key] = check
+        while len(_checks) > _CHECKS_KEPT:
+            _checks.popitem(last=False)
+    try:
+        check.set_result(verify_password(password_hash, password))
+    except BaseException as exc:
+        check.set_exception(exc)
+        raise
 
 
-def _forget_checks() -> None:
-    """After a successful sign-in nothing typed on the screen is kept."""
+def _verified(password_hash: str, who: str, password: str) -> bool:
+    """``verify_password``, answered by the check done ahead for the same name and password
+    when there is one (it is taken, not kept)."""
+    with _checks_lock:
+        check = _checks.pop(_typed_key(password_hash, who, password), None)
+    if check is not None:
+        with contextlib.suppress(Exception):  # the check ahead failed: Enter checks for itself
+            return check.result()
+    return verify_password(password_hash, password)
+
+
+def forget_checks() -> None:
+    """Drop every check done ahead (the sign-in screen is closed, or someone signed in)."""
     with _checks_lock:
         _checks.clear()
 

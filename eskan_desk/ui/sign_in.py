@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -126,10 +127,15 @@ class SignInDialog(QDialog):
             check_ahead(ctx, *typed)
 
     def done(self, result: int) -> None:
-        """Closing waits for a check under way: the store may be closed right after."""
+        """Closing waits for a check under way (the store may be closed right after), then
+        drops every answer checked ahead: nothing typed here outlives the screen."""
         if self._checker is not None:
             self._checker.shutdown(wait=True, cancel_futures=True)
             self._checker = None
+            self._typed = None
+            auth = sys.modules.get("eskan_desk.services.auth")  # loaded if anything was checked
+            if auth is not None:
+                auth.forget_checks()
         super().done(result)
 
     def accept(self) -> None:

@@ -261,7 +261,7 @@ def test_passwords_are_hashed_as_owasp_sets_argon2id_and_older_hashes_still_veri
 @pytest.fixture
 def argon2_calls(monkeypatch):
     """The real password check, counted (the sign-in screen's checks ahead must save them)."""
-    auth._forget_checks()  # answers an earlier test left under the same (template) hash
+    auth.forget_checks()  # answers an earlier test left under the same (template) hash
     calls: list[str] = []
     real = auth.verify_password
 
@@ -292,10 +292,38 @@ def test_sign_in_takes_the_answer_checked_ahead_and_still_counts_a_failure(ctx, 
     assert argon2_calls == ["wrong-password"]  # answered, not checked again
     assert staff_row(ctx, "admin").failed_attempts == 1
     assert audit_actions(ctx)[-1] == "staff.sign_in_failed"
+    assert not auth._checks  # the answer was taken, not kept
+    with pytest.raises(ValidationError):
+        auth.sign_in(ctx, "admin", "wrong-password")
+    assert argon2_calls == ["wrong-password"] * 2
     auth.check_ahead(ctx, " Admin", ADMIN_PASSWORD)  # as sign_in: case and spaces ignored
     assert auth.sign_in(ctx, "admin", ADMIN_PASSWORD).username == "admin"
-    assert argon2_calls == ["wrong-password", ADMIN_PASSWORD]
-    assert not auth._checks  # nothing typed is kept after a sign-in
+    assert argon2_calls == ["wrong-password"] * 2 + [ADMIN_PASSWORD]
+
+
+def test_a_check_ahead_answers_only_the_name_it_was_made_for(ctx, argon2_calls):
+    """Made-up names share the one dummy hash: without the name in the key, a check for one
+    would answer Enter for another at once, where a real name costs a check; timing would
+    then tell which names exist."""
+    auth.check_ahead(ctx, "nobody", "some-password")
+    for name in ("somebody", "admin"):
+        with pytest.raises(ValidationError):
+            auth.sign_in(ctx, name, "some-password")
+    assert argon2_calls == ["some-password"] * 3
+    auth.check_ahead(ctx, "admin", ADMIN_PASSWORD)
+    auth.confirm_password(ctx, auth.sign_in(ctx, "admin", ADMIN_PASSWORD), ADMIN_PASSWORD)
+    assert argon2_calls == ["some-password"] * 3 + [ADMIN_PASSWORD] * 2
+    assert not auth._checks
+
+
+def test_a_check_ahead_that_failed_leaves_enter_to_check_for_itself(ctx, monkeypatch):
+    real = auth.verify_password
+    monkeypatch.setattr(auth, "verify_password", lambda h, p: (_ for _ in ()).throw(MemoryError))
+    auth.forget_checks()
+    with pytest.raises(MemoryError):
+        auth.check_ahead(ctx, "admin", ADMIN_PASSWORD)
+    monkeypatch.setattr(auth, "verify_password", real)
+    assert auth.sign_in(ctx, "admin", ADMIN_PASSWORD).username == "admin"
 
 
 def test_an_answer_checked_ahead_does_not_outlive_a_password_reset(ctx, admin, receptionist):
@@ -321,7 +349,7 @@ def test_a_check_under_way_at_enter_is_waited_for_not_repeated(ctx, monkeypatch)
         return real(password_hash, password)
 
     monkeypatch.setattr(auth, "verify_password", slow)
-    auth._forget_checks()
+    auth.forget_checks()
     ahead = threading.Thread(target=auth.check_ahead, args=(ctx, "admin", ADMIN_PASSWORD))
     ahead.start()
     assert started.wait(10)

@@ -232,7 +232,7 @@ def test_pyside_one_time_work_is_done_while_the_password_is_typed(data_dir):
 
 
 def test_the_warm_up_waits_for_the_preload_thread(qapp, qtbot):
-    from eskan_desk.ui.warm_up import STEPS, WarmUp
+    from eskan_desk.ui.warm_up import STEPS, WarmUp, freeze_loaded_modules
 
     ran: list[str] = []
     preload_done = [False]
@@ -244,7 +244,7 @@ def test_the_warm_up_waits_for_the_preload_thread(qapp, qtbot):
     preload_done[0] = True
     qtbot.waitUntil(lambda: warm.done, timeout=5000)
     assert ran == ["first", "second"]
-    assert len(STEPS) == 2
+    assert STEPS[0] is freeze_loaded_modules  # before the collector's first pass over them
 
 
 def test_the_password_is_checked_while_typed_and_enter_takes_the_answer(quick, qtbot, monkeypatch):
@@ -252,7 +252,7 @@ def test_the_password_is_checked_while_typed_and_enter_takes_the_answer(quick, q
 
     dialog, preload = quick
     preload.wait()  # the store is open: each change of the password is checked on the worker
-    auth._forget_checks()
+    auth.forget_checks()
     checked: list[str] = []
     real = auth.verify_password
     monkeypatch.setattr(auth, "verify_password", lambda h, p: checked.append(p) or real(h, p))
@@ -265,12 +265,13 @@ def test_the_password_is_checked_while_typed_and_enter_takes_the_answer(quick, q
     assert dialog.result() == dialog.DialogCode.Accepted and dialog.actor.username == "admin"
     assert len(checked) == done_before_enter  # Enter found the answer ready
     assert dialog._checker is None  # the worker is joined before the store can be closed
+    assert not auth._checks  # and nothing typed is kept
 
 
 def test_a_password_typed_before_the_store_opened_is_checked_once_it_has(qapp, qtbot, data_dir):
     from eskan_desk.services import auth
 
-    auth._forget_checks()
+    auth.forget_checks()
     dialog, preload = quick_sign_in(qapp, boot.ready_store(data_dir), None)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -279,5 +280,6 @@ def test_a_password_typed_before_the_store_opened_is_checked_once_it_has(qapp, q
     qtbot.waitUntil(lambda: dialog.warm_up.done, timeout=30_000)
     qtbot.waitUntil(lambda: len(auth._checks) == 1, timeout=10_000)
     dialog.reject()
+    assert not auth._checks
     preload.discard()
     assert preload._ctx is None
