@@ -172,9 +172,15 @@ def quick_sign_in(
     preload = Preload(ready.data_dir)
     dialog = SignInDialog(preload.context, opened=preload.opened)
     QTimer.singleShot(0, preload.start)  # after the dialog's first paint
-    # Once the preload is done: check what was typed while the store opened, then PySide6's
-    # one-time work.
-    dialog.warm_up = WarmUp(preload.finished, dialog, steps=(dialog.check_ahead, *WARM_UP))
+    # What was typed before the store opened is checked once it is; PySide6's one-time work
+    # waits for the whole preload.
+    dialog.check_opened = WarmUp(
+        lambda: preload.opened() is not None or preload.finished(),
+        dialog,
+        steps=(dialog.check_ahead,),
+    )
+    dialog.check_opened.start()
+    dialog.warm_up = WarmUp(preload.finished, dialog, steps=WARM_UP)
     dialog.warm_up.start()
     return dialog, preload
 

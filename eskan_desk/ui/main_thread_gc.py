@@ -16,18 +16,20 @@ from __future__ import annotations
 
 import gc
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, QTimer
 
 INTERVAL_MS = 500
 
 _installed: MainThreadGC | None = None
 
 
-def install(app: QObject) -> MainThreadGC:
-    """The application's collector (made on the first call, from the main thread)."""
+def install(app: QCoreApplication) -> MainThreadGC:
+    """The application's collector (made on the first call, from the main thread). What is
+    left in cycles when the application quits is collected then, while Qt still runs."""
     global _installed
     if _installed is None:
         _installed = MainThreadGC(app)
+        app.aboutToQuit.connect(gc.collect)
     return _installed
 
 
@@ -59,6 +61,9 @@ class MainThreadGC(QObject):
         return gc.collect(due) if due >= 0 else 0
 
     def stop(self) -> None:
-        """Hand collection back to Python (tests; the end of the application)."""
+        """Hand collection back to Python; :func:`install` makes a new collector after this."""
+        global _installed
         self._timer.stop()
         gc.enable()
+        if _installed is self:
+            _installed = None

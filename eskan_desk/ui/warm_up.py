@@ -1,23 +1,27 @@
-"""Work PySide6 does once per process, done while the sign-in screen waits for the password.
+"""Work done once per process, while the sign-in screen waits for the password.
 
-PySide6 creates its Python types and enums the first time each is used. Two first uses are
-expensive, and without this module both fall between Enter and the main window:
+First, the modules the preload thread loaded are frozen out of the cycle collector's
+generations. Then, PySide6: it creates its Python types and enums the first time each is used.
+Two first uses are expensive, and without this module both fall between Enter and the main
+window:
 
 - **the ``Qt`` namespace**: about a hundred enums, built the first time any ``Qt.*`` name is
-  used (17-20 ms). The sign-in screen is built without one (see :mod:`eskan_desk.ui.look`).
+  used (17-20 ms). The sign-in screen is built without one (see :mod:`eskan_desk.ui.look`);
+  the preload thread's imports usually build it, and the step makes sure.
 - **an object of a class the bindings do not export**, the first time a Python event filter is
   handed one. The idle-lock watcher filters the whole application, and the first scroll area
   creates Qt's gesture manager: to wrap it, shiboken creates every type still pending in
   QtCore, QtGui and QtWidgets, about 170 enums (30-60 ms).
 
-:class:`WarmUp` does both on the main thread, each in its own turn of the event loop, once the
-preload thread has finished (so the two never create types at the same time). The receptionist
-is typing then: a keystroke waits for one step at most. If Enter comes first, the rest is
-simply paid where it falls, as it was before.
+:class:`WarmUp` runs these steps on the main thread, each in its own turn of the event
+loop, once the preload thread has finished (so no type is created on both threads at once).
+The receptionist is typing then: a keystroke waits for one step at most. If Enter comes first,
+the rest is simply paid where it falls, as it was before.
 """
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer
@@ -55,7 +59,18 @@ def wrap_unexported_class() -> None:
         app.removeEventFilter(probe_filter)
 
 
-STEPS: tuple[Callable[[], None], ...] = (build_qt_namespace, wrap_unexported_class)
+def freeze_loaded_modules() -> None:
+    """The modules are loaded for good: their objects, most of the heap, leave the cycle
+    collector's generations (``gc.freeze``), so its passes on the main thread stay short
+    (:mod:`eskan_desk.ui.main_thread_gc`). Run on the main thread, where collections run."""
+    gc.freeze()
+
+
+STEPS: tuple[Callable[[], None], ...] = (
+    freeze_loaded_modules,
+    build_qt_namespace,
+    wrap_unexported_class,
+)
 
 
 class WarmUp(QObject):
