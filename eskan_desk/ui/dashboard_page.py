@@ -59,11 +59,11 @@ EXPANDED_LINES = 12  # "waiting for you" opens its lists when they need no more 
 TABLE_POINT_SIZE = 10
 # (title, width); width 0 stretches. The tables never scroll sideways: long texts are elided
 # and shown whole in the cell's tooltip.
-FOLLOW_UP_COLUMNS = (
-    (N_("Name"), 185),
-    (N_("File number"), 125),
-    (N_("Follow-up date"), 100),
-    (N_("Channel"), 110),
+FOLLOW_UP_COLUMNS = (  # at 1280 pixels the summary keeps about 115 of its panel's 587
+    (N_("Name"), 152),
+    (N_("File number"), 124),
+    (N_("Follow-up date"), 102),
+    (N_("Channel"), 94),
     (N_("Summary"), 0),
 )
 RECENT_COLUMNS = (
@@ -125,6 +125,7 @@ def _table(parent: QWidget, columns: tuple[tuple[str, int], ...]) -> QTableWidge
     table.verticalHeader().setDefaultSectionSize(26)
     header = table.horizontalHeader()
     header.setHighlightSections(False)
+    header.setMinimumSectionSize(60)  # the style's default (about 110 here) overrode the widths
     for col, (_title, width) in enumerate(columns):
         if width:
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
@@ -311,6 +312,7 @@ class DashboardPage(Page):
         for kind in waiting:
             top = QTreeWidgetItem(tree, [_(kind.label), ltr(kind.count)])
             top.setFont(0, ui_font(bold=True))
+            top.setToolTip(0, _(kind.label))
             for beneficiary_id, file_no, name in kind.items:
                 child = QTreeWidgetItem(top, [name, ltr(file_no) if file_no else ""])
                 child.setData(0, BENEFICIARY_ID, beneficiary_id)
