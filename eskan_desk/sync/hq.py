@@ -18,6 +18,7 @@ import re
 import secrets
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -481,14 +482,8 @@ class HQ:
 
         def flush() -> None:
             for kind in _insert_order(pending):
-                try:
+                with _refusing_unreadable():
                     _insert_many(conn, tables[kind], pending[kind], received=True)
-                except (*_UNREADABLE, StatementError) as exc:
-                    if not _unreadable(exc):
-                        raise
-                    raise HQError(
-                        400, "corrupt", N_("The batch holds a malformed change.")
-                    ) from exc
             pending.clear()
 
         for change, digest in zip(changes, hashes, strict=True):
@@ -534,7 +529,8 @@ class HQ:
                     N_("A branch device may write only its own branch's records ({kind} {id})."),
                     {"kind": entity, "id": row["id"]},
                 )
-            merged = self._merge(conn, dev, entity, version, base_version, row, out)
+            with _refusing_unreadable():
+                merged = self._merge(conn, dev, entity, version, base_version, row, out)
             if merged is None:
                 out.skipped += 1
                 feed["version"] = None  # in the ledger, so a replay is known; nothing to send
@@ -616,7 +612,9 @@ class HQ:
             result = self._field_merge(conn, dev, entity, base_version, incoming, current, out)
             # The sender's own version is the base of its next offline edit: keep it too.
             out.versions.append(_version(incoming))
-        conn.execute(t.update().where(t.c.id == incoming["id"]).values(rows.decode(entity, result)))
+        merged = rows.decode(entity, result)
+        _check_types(t, [merged])
+        conn.execute(t.update().where(t.c.id == incoming["id"]).values(merged))
         if entity not in rows.APPEND_ONLY:
             out.versions.append(_version(result))
         if entity == "beneficiaries" and result["national_id"] != current["national_id"]:
@@ -1081,6 +1079,17 @@ def _unreadable(exc: Exception) -> bool:
     return isinstance(getattr(exc, "orig", exc), _UNREADABLE)
 
 
+@contextmanager
+def _refusing_unreadable() -> Iterator[None]:
+    """A value its column cannot hold, in a new row or an update, refuses the batch: 400."""
+    try:
+        yield
+    except (*_UNREADABLE, StatementError) as exc:
+        if not _unreadable(exc):
+            raise
+        raise HQError(400, "corrupt", N_("The batch holds a malformed change.")) from exc
+
+
 def _rev(value: Any) -> int:
     try:
         return int(str(value))
@@ -1256,21 +1265,30 @@ def _insert_many(
 
 def _check_types(table: Table, values: list[dict[str, Any]]) -> None:
     """Every decoded value is of its column's type (what a sender's JSON can hold: a list in
-    a text column, a number for a flag, is not adapted by the database driver at all).
+    a text column, a number for a flag, is not adapted by the database driver at all), and a
+    text fits its column as PostgreSQL holds it: no longer than its length, no NUL character.
+    SQLite would store either; HQ refuses them on every database alike.
 
     Raises:
-        TypeError: naming the column.
+        TypeError: naming the column, for a value of another type.
+        ValueError: naming the column, for a text its column cannot hold.
     """
     for col in table.columns:
         ty = col.type
-        allowed = _COPY_TYPES.get(type(ty.impl if isinstance(ty, sqltypes.TypeDecorator) else ty))
+        base = ty.impl if isinstance(ty, sqltypes.TypeDecorator) else ty
+        allowed = _COPY_TYPES.get(type(base))
         if allowed is None:
             continue
         key = col.key
+        length = getattr(base, "length", None) if str in allowed else None
         for row in values:
             v = row.get(key)
-            if v is not None and type(v) not in allowed:
+            if v is None:
+                continue
+            if type(v) not in allowed:
                 raise TypeError(f"{table.name}.{key} cannot hold a {type(v).__name__}")
+            if str in allowed and ("\x00" in v or (length is not None and len(v) > length)):
+                raise ValueError(f"{table.name}.{key} cannot hold this text")
 
 
 def _insert_runs(conn: Connection, table: Table, values: list[dict[str, Any]]) -> None:

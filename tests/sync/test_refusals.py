@@ -287,6 +287,8 @@ def test_a_signed_batch_with_a_value_its_column_cannot_read_is_refused(kms, hq, 
         (1100, {"at": "2026-11-23T09:00:00"}),  # no offset
         (600, {"summary": ["قائمة"]}),  # not text
         (900, {"at": "9999-12-31T23:30:00-01:00"}),  # past year 9999 in UTC
+        (700, {"topic": "x" * 21}),  # longer than its column (20)
+        (1150, {"summary": "نص\x00مقطوع"}),  # a NUL: PostgreSQL's text cannot hold one
     )
     batches = []
     for where, values in bad:
@@ -294,6 +296,24 @@ def test_a_signed_batch_with_a_value_its_column_cannot_read_is_refused(kms, hq, 
         changes[where] = new_contact_change(kms, **values)
         batches.append(changes)
     assert_refused_as_corrupt(kms, hq, hq_server, batches)
+
+
+def test_an_update_with_a_text_its_column_cannot_hold_is_refused(kms, hq, hq_server):
+    """The same rules for a row HQ already holds: on SQLite too, which would store either."""
+    from eskan_desk.services.auth import reset_password
+
+    SyncClient(kms).sync()
+    admin = resolve_actor(kms, "admin")
+    reset_password(kms, admin, admin.staff_id, "a-new-password-2026")  # a staff update
+    cid, entity, op, version, base, payload = kms.store.fetch(
+        "SELECT change_id, entity, op, version, base_version, payload FROM sync_outbox "
+        "WHERE entity = 'staff' ORDER BY seq DESC LIMIT 1"
+    )[0]
+    row = json.loads(payload)
+    bad = [{"full_name": "م" * 161}, {"full_name": "مدير\x00النظام"}]  # String(160)
+    assert_refused_as_corrupt(
+        kms, hq, hq_server, [[[cid, entity, op, version, base, {**row, **b}]] for b in bad]
+    )
 
 
 def test_a_change_id_that_is_not_text_is_refused(kms, hq, hq_server):
