@@ -24,6 +24,8 @@ Progress = Callable[[int, int, str], None]
 
 
 def _deliver(future: Future, on_done: Done | None, on_error: Failed | None) -> None:
+    if future.cancelled():  # the runner shut down before it ran: nobody waits for it now
+        return
     exc = future.exception()
     if exc is None:
         if on_done:

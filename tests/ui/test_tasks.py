@@ -74,3 +74,16 @@ def test_demo_generation_is_refused_for_a_receptionist(ctx, admin):
     )
     with pytest.raises(PermissionDeniedError):
         generate_demo(ctx, sign_in(ctx, "sara", "reception-2026"), beneficiaries=1, contacts=0)
+
+
+def test_a_task_cancelled_at_shutdown_is_delivered_to_nobody():
+    """The app quitting cancels what the worker had not started: no callback, no error."""
+    from concurrent.futures import Future
+
+    from eskan_desk.ui.tasks import _deliver
+
+    future: Future = Future()
+    future.cancel()
+    heard: list = []
+    _deliver(future, heard.append, heard.append)
+    assert heard == []
