@@ -154,3 +154,24 @@ def test_a_registration_left_unsaved_is_offered_back_after_sign_in(session, qtbo
     form.cancel()  # closed and discarded (Yes again)
     runner.run()
     assert drafts.list_drafts(session.ctx, session.actor) == []
+
+
+def test_the_desk_opens_the_window_then_freezes_what_is_loaded(arabic_app, ctx, admin, qtbot):
+    """Everything alive once the window is up lives as long as the app: frozen out of the
+    collector's generations, so the main thread's full passes stay short."""
+    import gc
+
+    from eskan_desk.ui.main import Desk
+
+    frozen_before = gc.get_freeze_count()
+    desk = Desk(arabic_app, ctx, admin, 10)
+    try:
+        desk.start()
+        assert desk.window.isVisible() and desk.window.pages["dashboard"].isVisible()
+        assert gc.get_freeze_count() > frozen_before
+    finally:
+        desk.window.close()
+        desk.session.runner.shutdown()
+        arabic_app.removeEventFilter(desk.watcher)
+        desk.watcher.deleteLater()
+        gc.unfreeze()
