@@ -464,6 +464,8 @@ class HQ:
                     N_("The batch holds a change of an unknown kind {kind}."),
                     {"kind": str(entity)},
                 )
+            if not _well_formed(change):
+                raise HQError(400, "corrupt", N_("The batch holds a malformed change."))
             if not dev.is_hq and row.get("branch_id") != dev.branch_id:
                 raise HQError(
                     403,
@@ -529,8 +531,7 @@ class HQ:
                     N_("A branch device may write only its own branch's records ({kind} {id})."),
                     {"kind": entity, "id": row["id"]},
                 )
-            with _refusing_unreadable():
-                merged = self._merge(conn, dev, entity, version, base_version, row, out)
+            merged = self._merge(conn, dev, entity, version, base_version, row, out)
             if merged is None:
                 out.skipped += 1
                 feed["version"] = None  # in the ledger, so a replay is known; nothing to send
@@ -612,9 +613,10 @@ class HQ:
             result = self._field_merge(conn, dev, entity, base_version, incoming, current, out)
             # The sender's own version is the base of its next offline edit: keep it too.
             out.versions.append(_version(incoming))
-        merged = rows.decode(entity, result)
-        _check_types(t, [merged])
-        conn.execute(t.update().where(t.c.id == incoming["id"]).values(merged))
+        with _refusing_unreadable():  # the sender's values, as the row will hold them
+            merged = rows.decode(entity, result)
+            _check_types(t, [merged])
+            conn.execute(t.update().where(t.c.id == incoming["id"]).values(merged))
         if entity not in rows.APPEND_ONLY:
             out.versions.append(_version(result))
         if entity == "beneficiaries" and result["national_id"] != current["national_id"]:
@@ -698,7 +700,7 @@ class HQ:
         if device_id is None or device_id == HQ_WRITER:
             return HQ_BRANCH_CODE
         dev = conn.execute(select(Device).where(Device.id == device_id)).first()
-        return f"{dev.branch_code} · {dev.name}" if dev else device_id
+        return _device_text(dev.branch_code, dev.name) if dev else device_id
 
     def _record_conflict(
         self,
@@ -722,7 +724,7 @@ class HQ:
             "kept_value": canonical(kept).decode(),
             "other_value": canonical(other).decode(),
             "kept_device": kept_device,
-            "other_device": f"{dev.branch_code} · {dev.name}",
+            "other_device": _device_text(dev.branch_code, dev.name),
             "status": "open",
         }
         conn.execute(insert(SyncConflict.__table__), [row])
@@ -1079,6 +1081,33 @@ def _unreadable(exc: Exception) -> bool:
     return isinstance(getattr(exc, "orig", exc), _UNREADABLE)
 
 
+CHANGE_ID_MAX = 36  # ChangeRecord.change_id, an ID
+
+
+def _device_text(branch_code: str, name: str) -> str:
+    """A device as a conflict names it: its branch and name, cut to the column (a name may
+    be 80 characters long itself)."""
+    return f"{branch_code} · {name}"[: SyncConflict.__table__.c.kept_device.type.length]
+
+
+def _is_int(value: Any) -> bool:
+    return type(value) is int  # not a bool
+
+
+def _well_formed(change: list[Any]) -> bool:
+    """What HQ reads of a change itself before its values: the change id it records, the
+    versions it compares and the time it keeps the later of."""
+    change_id, _entity, _op, version, base_version, row = change
+    return (
+        len(change_id) <= CHANGE_ID_MAX
+        and "\x00" not in change_id
+        and _is_int(version)
+        and (base_version is None or _is_int(base_version))
+        and _is_int(row.get("version"))
+        and isinstance(row.get("updated_at"), str)
+    )
+
+
 @contextmanager
 def _refusing_unreadable() -> Iterator[None]:
     """A value its column cannot hold, in a new row or an update, refuses the batch: 400."""
@@ -1287,8 +1316,14 @@ def _check_types(table: Table, values: list[dict[str, Any]]) -> None:
                 continue
             if type(v) not in allowed:
                 raise TypeError(f"{table.name}.{key} cannot hold a {type(v).__name__}")
-            if str in allowed and ("\x00" in v or (length is not None and len(v) > length)):
+            if str in allowed and ("\x00" in v or (length is not None and _too_long(v, length))):
                 raise ValueError(f"{table.name}.{key} cannot hold this text")
+
+
+def _too_long(text_value: str, length: int) -> bool:
+    """Longer than ``varchar(length)`` takes: PostgreSQL cuts spaces past the length instead
+    of refusing them."""
+    return len(text_value) > length and len(text_value.rstrip(" ")) > length
 
 
 def _insert_runs(conn: Connection, table: Table, values: list[dict[str, Any]]) -> None:

@@ -584,3 +584,23 @@ def test_a_backlog_pulled_in_pages_keeps_every_reference(make_branch, hq):
     hqd_sync.sync()
     assert synced_rows(hqd, "beneficiaries", id=f.id)
     assert synced_rows(hqd, "contacts") == synced_rows(hq, "contacts")
+
+
+def test_a_conflict_names_devices_with_the_longest_names_within_its_columns(world):
+    """Device names may be 80 characters; a conflict names a device by branch and name, in a
+    column of 80: the label is cut, never refused (a 500 on PostgreSQL before)."""
+    from sqlalchemy import update
+
+    from eskan_desk.sync.hq_models import Device
+
+    w, fid = world, world.family.id
+    long_name = "جهاز الاستقبال الرئيسي في الفرع " * 3
+    long_name = long_name[: Device.__table__.c.name.type.length]
+    with w.hq.engine.begin() as conn:
+        conn.execute(update(Device).values(name=long_name))
+    edit(w.kms, w.kms_admin, fid, mobile="0553333333")
+    edit(w.hqd, w.hqd_admin, fid, mobile="0552222222")
+    w.sync_in_order("branch_first")
+    [c] = conflicts(w.hq, fid)
+    assert c["kept_device"].startswith("KMS · جهاز") and c["other_device"].startswith("HQ · جهاز")
+    assert len(c["kept_device"]) == len(c["other_device"]) == 80

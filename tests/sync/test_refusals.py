@@ -318,11 +318,35 @@ def test_an_update_with_a_text_its_column_cannot_hold_is_refused(kms, hq, hq_ser
 
 def test_a_change_id_that_is_not_text_is_refused(kms, hq, hq_server):
     batches = []
-    for change_id in (7, None, ["x"]):
+    for change_id in (7, None, ["x"], "x" * 37, "مفتاح\x00"):
         change = new_contact_change(kms)
         change[0] = change_id
         batches.append([change])
     assert_refused_as_corrupt(kms, hq, hq_server, batches)
+
+
+def test_versions_and_times_hq_compares_must_be_what_they_say(kms, hq, hq_server):
+    """A new row and an update alike: HQ compares versions and keeps the later time."""
+    SyncClient(kms).sync()
+    admin = resolve_actor(kms, "admin")
+    from eskan_desk.services.auth import reset_password
+
+    reset_password(kms, admin, admin.staff_id, "a-new-password-2026")  # a staff update
+    cid, entity, op, version, base, payload = kms.store.fetch(
+        "SELECT change_id, entity, op, version, base_version, payload FROM sync_outbox "
+        "WHERE entity = 'staff' ORDER BY seq DESC LIMIT 1"
+    )[0]
+    row = json.loads(payload)
+    bad = [
+        [cid, entity, op, str(version), base, row],
+        [cid, entity, op, True, base, row],
+        [cid, entity, op, version, [base], row],
+        [cid, entity, op, version, base, {**row, "version": str(row["version"])}],
+        [cid, entity, op, version, base, {**row, "updated_at": None}],
+    ]
+    fresh = new_contact_change(kms)
+    bad.append([*fresh[:5], {**fresh[5], "updated_at": 1700000000}])
+    assert_refused_as_corrupt(kms, hq, hq_server, [[change] for change in bad])
 
 
 # -- who may send -----------------------------------------------------------------------------
