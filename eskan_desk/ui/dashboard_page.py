@@ -127,9 +127,9 @@ def _table(parent: QWidget, columns: tuple[tuple[str, int], ...]) -> QTableWidge
     header.setHighlightSections(False)
     header.setMinimumSectionSize(60)  # the style's default (about 110 here) overrode the widths
     for col, (_title, width) in enumerate(columns):
-        if width:
+        if width:  # never narrower than its header in the language shown
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
-            table.setColumnWidth(col, width)
+            table.setColumnWidth(col, max(width, header.sectionSizeFromContents(col).width()))
         else:
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
     return table
