@@ -298,18 +298,24 @@ def test_a_signed_batch_with_a_value_its_column_cannot_read_is_refused(kms, hq, 
     assert_refused_as_corrupt(kms, hq, hq_server, batches)
 
 
-def test_an_update_with_a_text_its_column_cannot_hold_is_refused(kms, hq, hq_server):
-    """The same rules for a row HQ already holds: on SQLite too, which would store either."""
+def a_staff_update(kms) -> list[Any]:
+    """Everything of KMS at HQ, then an update of its admin's row pending (a password reset),
+    as the outbox holds it: [change_id, entity, op, version, base, row]."""
     from eskan_desk.services.auth import reset_password
 
     SyncClient(kms).sync()
     admin = resolve_actor(kms, "admin")
-    reset_password(kms, admin, admin.staff_id, "a-new-password-2026")  # a staff update
+    reset_password(kms, admin, admin.staff_id, "a-new-password-2026")
     cid, entity, op, version, base, payload = kms.store.fetch(
         "SELECT change_id, entity, op, version, base_version, payload FROM sync_outbox "
         "WHERE entity = 'staff' ORDER BY seq DESC LIMIT 1"
     )[0]
-    row = json.loads(payload)
+    return [cid, entity, op, version, base, json.loads(payload)]
+
+
+def test_an_update_with_a_text_its_column_cannot_hold_is_refused(kms, hq, hq_server):
+    """The same rules for a row HQ already holds: on SQLite too, which would store either."""
+    cid, entity, op, version, base, row = a_staff_update(kms)
     bad = [{"full_name": "م" * 161}, {"full_name": "مدير\x00النظام"}]  # String(160)
     assert_refused_as_corrupt(
         kms, hq, hq_server, [[[cid, entity, op, version, base, {**row, **b}]] for b in bad]
@@ -327,16 +333,7 @@ def test_a_change_id_that_is_not_text_is_refused(kms, hq, hq_server):
 
 def test_versions_and_times_hq_compares_must_be_what_they_say(kms, hq, hq_server):
     """A new row and an update alike: HQ compares versions and keeps the later time."""
-    SyncClient(kms).sync()
-    admin = resolve_actor(kms, "admin")
-    from eskan_desk.services.auth import reset_password
-
-    reset_password(kms, admin, admin.staff_id, "a-new-password-2026")  # a staff update
-    cid, entity, op, version, base, payload = kms.store.fetch(
-        "SELECT change_id, entity, op, version, base_version, payload FROM sync_outbox "
-        "WHERE entity = 'staff' ORDER BY seq DESC LIMIT 1"
-    )[0]
-    row = json.loads(payload)
+    cid, entity, op, version, base, row = a_staff_update(kms)
     bad = [
         [cid, entity, op, str(version), base, row],
         [cid, entity, op, True, base, row],
