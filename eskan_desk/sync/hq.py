@@ -464,7 +464,7 @@ class HQ:
                     N_("The batch holds a change of an unknown kind {kind}."),
                     {"kind": str(entity)},
                 )
-            if not _well_formed(change):
+            if not _well_formed(change, tables[entity]):
                 raise HQError(400, "corrupt", N_("The batch holds a malformed change."))
             if not dev.is_hq and row.get("branch_id") != dev.branch_id:
                 raise HQError(
@@ -1094,13 +1094,32 @@ def _is_int(value: Any) -> bool:
     return type(value) is int  # not a bool
 
 
-def _well_formed(change: list[Any]) -> bool:
-    """What HQ reads of a change itself before its values: the change id it records, the
-    versions it compares and the time it keeps the later of."""
+@cache
+def _column_names(table: Table) -> frozenset[str]:
+    return frozenset(table.columns.keys())
+
+
+def _is_id(value: Any) -> bool:
+    """An id as HQ's ledgers and lookups hold one: text of at most 36 characters, no NUL,
+    encodable (a lone surrogate is not)."""
+    if not isinstance(value, str) or len(value) > CHANGE_ID_MAX or "\x00" in value:
+        return False
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _well_formed(change: list[Any], table: Table) -> bool:
+    """What HQ reads of a change itself before its values: the ids it records and looks up,
+    the columns it names (a conflict records the column), the versions it compares and the
+    time it keeps the later of."""
     change_id, _entity, _op, version, base_version, row = change
     return (
-        len(change_id) <= CHANGE_ID_MAX
-        and "\x00" not in change_id
+        _is_id(change_id)
+        and _is_id(row.get("id"))
+        and row.keys() <= _column_names(table)
         and _is_int(version)
         and (base_version is None or _is_int(base_version))
         and _is_int(row.get("version"))
@@ -1371,7 +1390,7 @@ def _normalizer(entity: str) -> Callable[[str, Any], Any]:
             return value
         try:
             return conv(value)
-        except (TypeError, ValueError):
+        except _UNREADABLE:  # compared as sent; writing it is refused later
             return value
 
     return norm

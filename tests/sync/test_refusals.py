@@ -317,9 +317,44 @@ def test_an_update_with_a_text_its_column_cannot_hold_is_refused(kms, hq, hq_ser
     """The same rules for a row HQ already holds: on SQLite too, which would store either."""
     cid, entity, op, version, base, row = a_staff_update(kms)
     bad = [{"full_name": "م" * 161}, {"full_name": "مدير\x00النظام"}]  # String(160)
-    assert_refused_as_corrupt(
-        kms, hq, hq_server, [[[cid, entity, op, version, base, {**row, **b}]] for b in bad]
-    )
+    batches = [[[cid, entity, op, version, base, {**row, **b}]] for b in bad]
+    assert_refused_as_corrupt(kms, hq, hq_server, batches)
+
+
+def test_an_id_escaped_into_a_lone_surrogate_is_refused(kms, hq, hq_server):
+    """JSON can escape half a surrogate pair, which no text column can encode."""
+    client = SyncClient(kms)
+    batch = client.next_batch()
+    assert batch is not None and client.identity is not None
+    before = hq_state(hq)
+    for where in ("change id", "row id"):
+        change = new_contact_change(kms)
+        if where == "change id":
+            change[0] = "HALF-A-PAIR"
+        else:
+            change[5]["id"] = "HALF-A-PAIR"
+        raw = protocol.canonical({"changes": [change]}).replace(b"HALF-A-PAIR", b"\\ud800")
+        frame = protocol.batch_from_json(
+            device_id=client.identity.device_id,
+            key=client.identity.key,
+            seq=batch.seq,
+            schema=migrate.head_revision(),
+            count=1,
+            raw=raw,
+        )
+        status, body = post_batch(hq_server.url, frame.to_bytes())
+        assert (status, body["error"]) == (400, "corrupt"), (where, body)
+    assert_untouched_then_honest_batch_applies(hq, hq_server, kms, before, batch)
+
+
+def test_values_merged_field_by_field_are_compared_as_sent_when_unreadable():
+    """A sender's amount that is not a number is compared as it came (and refused when
+    written), not raised from the comparison: Decimal's own error is an ArithmeticError."""
+    from eskan_desk.sync.hq import _normalizer
+
+    norm = _normalizer("beneficiaries")
+    for junk in ("abc", ["x"], {"a": 1}):
+        assert norm("rent_amount", junk) == junk
 
 
 def test_a_change_id_that_is_not_text_is_refused(kms, hq, hq_server):
@@ -328,6 +363,13 @@ def test_a_change_id_that_is_not_text_is_refused(kms, hq, hq_server):
         change = new_contact_change(kms)
         change[0] = change_id
         batches.append([change])
+    for row_id in ("x" * 37, "id\x00"):
+        change = new_contact_change(kms)
+        change[5]["id"] = row_id
+        batches.append([change])
+    unknown_column = new_contact_change(kms)
+    unknown_column[5]["a_column_hq_does_not_have"] = "x"
+    batches.append([unknown_column])
     assert_refused_as_corrupt(kms, hq, hq_server, batches)
 
 
