@@ -333,11 +333,17 @@ def _locked(until: dt.datetime) -> ValidationError:
     return ValidationError("username", LOCKED, {"time": to_riyadh(until).strftime("%H:%M")})
 
 
+_dummy_lock = threading.Lock()
+
+
 def _dummy() -> str:
+    """The one hash a made-up name is checked against (made once, whichever thread asks
+    first: a check ahead and Enter must share it)."""
     global _dummy_hash
-    if _dummy_hash is None:
-        _dummy_hash = hash_password("not-a-real-password")
-    return _dummy_hash
+    with _dummy_lock:
+        if _dummy_hash is None:
+            _dummy_hash = hash_password("not-a-real-password")
+        return _dummy_hash
 
 
 def _refuse_deactivation(session: Session, actor: Actor, staff: Staff) -> None:

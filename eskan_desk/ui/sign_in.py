@@ -128,7 +128,7 @@ class SignInDialog(QDialog):
 
     def done(self, result: int) -> None:
         """Closing waits for a check under way (the store may be closed right after), then
-        drops every answer checked ahead: nothing typed here outlives the screen."""
+        drops every answer checked ahead and the password typed: neither outlives the screen."""
         if self._checker is not None:
             self._checker.shutdown(wait=True, cancel_futures=True)
             self._checker = None
@@ -136,6 +136,7 @@ class SignInDialog(QDialog):
             auth = sys.modules.get("eskan_desk.services.auth")  # loaded if anything was checked
             if auth is not None:
                 auth.forget_checks()
+        self.password.clear()
         super().done(result)
 
     def accept(self) -> None:
