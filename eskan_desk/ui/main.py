@@ -279,12 +279,18 @@ class Desk:
         app.aboutToQuit.connect(self.session.runner.shutdown)
 
     def start(self) -> None:
+        if not gc.get_freeze_count():
+            # The full start (the quick one froze its modules while the password was typed):
+            # every module loaded, what is garbage collected, the rest frozen out of the
+            # collector's generations; a full pass over it took 50 ms of the main thread
+            # (main_thread_gc). Before the window: its cycles stay collectable.
+            from eskan_desk.ui.main_window import navigation_pages
+
+            navigation_pages()
+            gc.collect()
+            gc.freeze()
         self._open_window()
         self.window.offer_left_drafts()
-        # Every module is loaded and the window built: what exists now lives as long as the
-        # app, and leaves the collector's generations. A full pass over it took 50 ms of the
-        # main thread (main_thread_gc); the quick start froze the modules already.
-        gc.freeze()
 
     def _open_window(self) -> None:
         from eskan_desk.ui.main_window import MainWindow

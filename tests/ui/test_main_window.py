@@ -156,22 +156,43 @@ def test_a_registration_left_unsaved_is_offered_back_after_sign_in(session, qtbo
     assert drafts.list_drafts(session.ctx, session.actor) == []
 
 
-def test_the_desk_opens_the_window_then_freezes_what_is_loaded(arabic_app, ctx, admin, qtbot):
-    """Everything alive once the window is up lives as long as the app: frozen out of the
-    collector's generations, so the main thread's full passes stay short."""
+def _close(desk, app) -> None:
+    desk.window.close()
+    desk.session.runner.shutdown()
+    app.removeEventFilter(desk.watcher)
+    desk.watcher.deleteLater()
+
+
+def test_the_full_start_freezes_what_is_loaded_before_the_window(arabic_app, ctx, admin):
+    """Nothing frozen yet (the full start, no preload): the modules and what lives with them
+    leave the collector's generations, the window built after them stays collectable."""
     import gc
 
     from eskan_desk.ui.main import Desk
 
-    frozen_before = gc.get_freeze_count()
+    gc.unfreeze()  # as a process that has not frozen anything yet
     desk = Desk(arabic_app, ctx, admin, 10)
     try:
         desk.start()
         assert desk.window.isVisible() and desk.window.pages["dashboard"].isVisible()
-        assert gc.get_freeze_count() > frozen_before
+        assert gc.get_freeze_count() > 0
+        assert any(obj is desk.window for obj in gc.get_objects())  # not frozen
     finally:
-        desk.window.close()
-        desk.session.runner.shutdown()
-        arabic_app.removeEventFilter(desk.watcher)
-        desk.watcher.deleteLater()
+        _close(desk, arabic_app)
+        gc.unfreeze()
+
+
+def test_after_the_quick_start_froze_its_modules_the_desk_freezes_nothing(arabic_app, ctx, admin):
+    import gc
+
+    from eskan_desk.ui.main import Desk
+
+    gc.freeze()  # what the warm-up did while the password was typed
+    frozen = gc.get_freeze_count()
+    desk = Desk(arabic_app, ctx, admin, 10)
+    try:
+        desk.start()
+        assert gc.get_freeze_count() == frozen
+    finally:
+        _close(desk, arabic_app)
         gc.unfreeze()
