@@ -280,14 +280,14 @@ class Desk:
 
     def start(self) -> None:
         if not gc.get_freeze_count():
-            # The full start (the quick one froze its modules while the password was typed):
-            # every module loaded, what is garbage collected, the rest frozen out of the
-            # collector's generations; a full pass over it took 50 ms of the main thread
-            # (main_thread_gc). Before the window: its cycles stay collectable.
+            # The full start, or Enter before the warm-up froze the modules: every module
+            # loaded, then frozen out of the collector's generations (a full pass over them
+            # took 50 ms of the main thread, main_thread_gc). Before the window, so that its
+            # cycles stay collectable. Not collected first: that took 75 ms to find about
+            # 600 objects of start-up garbage, which stay.
             from eskan_desk.ui.main_window import navigation_pages
 
             navigation_pages()
-            gc.collect()
             gc.freeze()
         self._open_window()
         self.window.offer_left_drafts()

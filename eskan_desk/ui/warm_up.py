@@ -62,8 +62,10 @@ def wrap_unexported_class() -> None:
 def freeze_loaded_modules() -> None:
     """The modules are loaded for good: their objects, most of the heap, leave the cycle
     collector's generations (``gc.freeze``), so its passes on the main thread stay short
-    (:mod:`eskan_desk.ui.main_thread_gc`). Run on the main thread, where collections run."""
-    gc.freeze()
+    (:mod:`eskan_desk.ui.main_thread_gc`). Run on the main thread, where collections run.
+    Not once the desk has frozen them itself (Enter came first): the window would go too."""
+    if not gc.get_freeze_count():
+        gc.freeze()
 
 
 STEPS: tuple[Callable[[], None], ...] = (

@@ -164,8 +164,8 @@ def _close(desk, app) -> None:
 
 
 def test_the_full_start_freezes_what_is_loaded_before_the_window(arabic_app, ctx, admin):
-    """Nothing frozen yet (the full start, no preload): the modules and what lives with them
-    leave the collector's generations, the window built after them stays collectable."""
+    """Nothing frozen yet (the full start, or Enter before the warm-up froze the modules): the
+    modules leave the collector's generations, the window built after them stays collectable."""
     import gc
 
     from eskan_desk.ui.main import Desk

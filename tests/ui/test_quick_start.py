@@ -286,3 +286,19 @@ def test_a_password_typed_before_the_store_opened_is_checked_once_it_has(qapp, q
     preload.discard()
     assert preload._ctx is None
     gc.unfreeze()  # the warm-up froze this test process's objects
+
+
+def test_the_warm_up_freezes_nothing_once_the_desk_has():
+    """Enter before the warm-up: the desk froze the modules before its window; the warm-up's
+    step coming after must not freeze the window with them."""
+    from eskan_desk.ui.warm_up import freeze_loaded_modules
+
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        window_like = [[] for _ in range(100)]
+        freeze_loaded_modules()
+        assert gc.get_freeze_count() == frozen
+        assert any(obj is window_like for obj in gc.get_objects())
+    finally:
+        gc.unfreeze()
