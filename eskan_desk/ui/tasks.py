@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import queue
 import traceback
+import weakref
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
@@ -71,6 +72,7 @@ class TaskRunner:
     def __init__(self) -> None:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="eskan-db")
         self._relay = _Relay()
+        self._long: weakref.WeakSet[Future] = weakref.WeakSet()  # jobs with progress
 
     def submit(
         self, fn: Callable[[], Any], on_done: Done | None = None, on_error: Failed | None = None
@@ -91,10 +93,17 @@ class TaskRunner:
         def report(done: int, total: int, label: str) -> None:
             self._relay.post(lambda: on_progress(done, total, label))
 
-        return self.submit(lambda: fn(report), on_done, on_error)
+        future = self.submit(lambda: fn(report), on_done, on_error)
+        self._long.add(future)
+        return future
 
     def shutdown(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        """At quit: every queued save still runs (a form saved just before closing is kept);
+        a long job with progress (a sync, demo data, an export) that has not started is
+        dropped. The job running finishes."""
+        for future in list(self._long):
+            future.cancel()
+        self._pool.shutdown(wait=True)
 
 
 class ImmediateRunner:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 from eskan_desk.services.demo import generate_demo
 from eskan_desk.services.search import count_beneficiaries
@@ -87,3 +88,23 @@ def test_a_task_cancelled_at_shutdown_is_delivered_to_nobody():
     heard: list = []
     _deliver(future, heard.append, heard.append)
     assert heard == []
+
+
+def test_quitting_keeps_queued_saves_and_drops_long_jobs_not_started(qapp):
+    """A save queued behind a running job (an automatic sync, say) still runs when the app
+    quits; a long job with progress that has not started is dropped."""
+    runner = TaskRunner()
+    release, ran = threading.Event(), []
+    runner.submit(lambda: release.wait(10))  # the job running at quit
+    save = runner.submit(lambda: ran.append("save"))
+    long_job = runner.submit_with_progress(lambda progress: ran.append("sync"), lambda *a: None)
+    quitting = threading.Thread(target=runner.shutdown)
+    quitting.start()
+    deadline = time.monotonic() + 10
+    while not long_job.cancelled() and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert long_job.cancelled() and not save.done()
+    release.set()
+    quitting.join(10)
+    assert not quitting.is_alive()
+    assert ran == ["save"] and save.done() and not save.cancelled()
