@@ -50,8 +50,14 @@ _ACTIVITY = frozenset(
 class IdleWatcher(QObject):
     """Emits :attr:`idle` after ``minutes`` without a key, mouse, touch or wheel event.
 
-    Installed as an application event filter (done here, and harmless to repeat). ``ms`` overrides
-    the interval in milliseconds, for tests.
+    Installed as an application event filter (done here unless ``install`` is false, then by
+    :meth:`watch`; harmless to repeat). ``ms`` overrides the interval in milliseconds, for
+    tests. The interval runs from construction either way.
+
+    A Python application filter is called for every event of every widget: the first show of
+    the main window sends it about 400 (polish, layout, move, resize, paint), which cost 5-10
+    ms of the window's first paint. The desk therefore watches from the turn of the event
+    loop after the window is on screen.
     """
 
     idle = Signal()
@@ -72,10 +78,15 @@ class IdleWatcher(QObject):
             self.set_interval_ms(ms)
         else:
             self.set_minutes(minutes)
-        app = QCoreApplication.instance()
-        if install and app is not None:
-            app.installEventFilter(self)
+        if install:
+            self.watch()
         self._timer.start()
+
+    def watch(self) -> None:
+        """Start counting key, mouse and touch events as activity."""
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
 
     @property
     def minutes(self) -> float:

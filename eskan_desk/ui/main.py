@@ -273,7 +273,8 @@ class Desk:
 
         self.app = app
         self.session = UiSession(ctx=ctx, actor=actor, runner=TaskRunner(), events=UiEvents())
-        self.watcher = IdleWatcher(minutes=idle_minutes, parent=app)
+        # Watching starts once the window is on screen (see IdleWatcher); the interval runs now.
+        self.watcher = IdleWatcher(minutes=idle_minutes, parent=app, install=False)
         self.watcher.idle.connect(self.lock)
         self.window = None
         app.aboutToQuit.connect(self.session.runner.shutdown)
@@ -290,6 +291,7 @@ class Desk:
             navigation_pages()
             gc.freeze()
         self._open_window()
+        QTimer.singleShot(0, self.watcher.watch)
         self.window.offer_left_drafts()
 
     def _open_window(self) -> None:

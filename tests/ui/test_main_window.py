@@ -196,3 +196,24 @@ def test_after_the_quick_start_froze_its_modules_the_desk_freezes_nothing(arabic
     finally:
         _close(desk, arabic_app)
         gc.unfreeze()
+
+
+def test_the_desk_counts_activity_from_the_turn_after_its_window_is_shown(
+    arabic_app, ctx, admin, qtbot
+):
+    """The idle watcher is installed once the window is on screen (the window's first show
+    sends its filter hundreds of events), and from then on a key press restarts the interval."""
+    from PySide6.QtTest import QTest
+
+    from eskan_desk.ui.main import Desk
+
+    desk = Desk(arabic_app, ctx, admin, 10)
+    try:
+        desk.start()
+        desk.watcher.set_interval_ms(5000)
+        qtbot.wait(800)
+        assert desk.watcher.remaining_ms() < 4500
+        QTest.keyClick(desk.window, Qt.Key.Key_Shift)
+        assert desk.watcher.remaining_ms() > 4600
+    finally:
+        _close(desk, arabic_app)
