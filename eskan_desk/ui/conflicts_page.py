@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from eskan_desk.app import AppContext
 from eskan_desk.domain.dates import to_riyadh
 from eskan_desk.domain.enums import (
     BuildingCondition,
@@ -36,6 +37,7 @@ from eskan_desk.domain.errors import FIELD_LABELS, EskanError
 from eskan_desk.domain.permissions import ALLOWED, Action, can
 from eskan_desk.domain.phone import format_mobile_local
 from eskan_desk.i18n import N_, _, render_error
+from eskan_desk.services.staff import Actor
 from eskan_desk.services.sync_review import (
     KEPT,
     OTHER,
@@ -251,8 +253,8 @@ class ConflictsPage(Page):
             self.session.events.open_beneficiary.emit(conflict.entity_id)
 
 
-def conflict_count(session: UiSession) -> int:
+def conflict_count(ctx: AppContext, actor: Actor) -> int:
     """Open conflicts, for the navigation (0 for roles that do not resolve them)."""
-    if not can(session.actor.role, Action.RESOLVE_CONFLICTS):
+    if not can(actor.role, Action.RESOLVE_CONFLICTS):
         return 0
-    return open_conflict_count(session.ctx)
+    return open_conflict_count(ctx)

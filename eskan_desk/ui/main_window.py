@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from concurrent.futures import Future
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -18,11 +20,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from eskan_desk.app import AppContext
 from eskan_desk.domain.dates import format_dual, riyadh_today
-from eskan_desk.i18n import _, current_language
+from eskan_desk.domain.errors import EskanError
+from eskan_desk.i18n import _, current_language, render_error
 from eskan_desk.services import drafts
 from eskan_desk.services.beneficiaries import get_beneficiary
-from eskan_desk.services.staff import current_branch
+from eskan_desk.services.staff import Actor, BranchView, current_branch
 from eskan_desk.services.sync_status import pending_changes
 from eskan_desk.ui.beneficiary_page import BeneficiaryPage
 from eskan_desk.ui.contact_dialog import ContactDialog
@@ -33,6 +37,27 @@ from eskan_desk.ui.session import Page, UiSession
 from eskan_desk.ui.sync_page import AutoSync
 
 STATUS_REFRESH_MS = 30_000
+
+
+class StatusFacts(NamedTuple):
+    """What the status bar and the navigation's conflict count show."""
+
+    branch: BranchView
+    today: dt.date
+    pending: int  # changes waiting to sync
+    conflicts: int  # open sync conflicts; 0 for roles that do not resolve them
+
+
+def read_status(ctx: AppContext, actor: Actor) -> StatusFacts:
+    """The status bar's figures, read on the database worker like every other read."""
+    from eskan_desk.ui.conflicts_page import conflict_count
+
+    return StatusFacts(
+        branch=current_branch(ctx),
+        today=riyadh_today(ctx.now()),
+        pending=pending_changes(ctx),
+        conflicts=conflict_count(ctx, actor),
+    )
 
 
 def navigation_pages() -> list[type[Page]]:
@@ -71,6 +96,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(_("Eskan Desk"))
         self.resize(1280, 800)
         self.pages: dict[str, Page] = {}
+        self._status_read: Future | None = None
+        self._status_stale = False
         self._build()
         self._wire()
         self.refresh_status()
@@ -240,30 +267,46 @@ class MainWindow(QMainWindow):
 
     # Status bar ------------------------------------------------------------------------
     def refresh_status(self) -> None:
+        """Read the status bar's figures on the database worker; one read at a time (a long
+        job on the worker, a sync or demo data, holds them back, and they do not pile up)."""
         actor = self.session.actor
-        branch = current_branch(self.session.ctx)
         self.user_label.setText(
             _("{name} ({role})").format(name=actor.full_name, role=_(actor.role.label))
         )
-        self.branch_label.setText(
-            _("Branch: {name} ({code})").format(name=branch.name, code=branch.code)
+        if self._status_read is not None and not self._status_read.done():
+            self._status_stale = True  # read again once this one is in
+            return
+        ctx = self.session.ctx
+        self._status_read = self.session.runner.submit(
+            lambda: read_status(ctx, actor), on_done=self._show_status, on_error=self._status_failed
         )
-        self.date_label.setText(
-            format_dual(riyadh_today(self.session.ctx.now()), current_language())
-        )
-        self.sync_label.setText(
-            _("Changes waiting to sync: {n}").format(n=f"{pending_changes(self.session.ctx):,}")
-        )
-        self._show_conflict_count()
 
-    def _show_conflict_count(self) -> None:
+    def _show_status(self, facts: StatusFacts) -> None:
+        self.branch_label.setText(
+            _("Branch: {name} ({code})").format(name=facts.branch.name, code=facts.branch.code)
+        )
+        self.date_label.setText(format_dual(facts.today, current_language()))
+        self.sync_label.setText(_("Changes waiting to sync: {n}").format(n=f"{facts.pending:,}"))
+        self._show_conflict_count(facts.conflicts)
+        self._status_in()
+
+    def _status_failed(self, exc: BaseException) -> None:
+        text = render_error(exc) if isinstance(exc, EskanError) else str(exc)
+        self.statusBar().showMessage(text, STATUS_REFRESH_MS)
+        self._status_in()
+
+    def _status_in(self) -> None:
+        if self._status_stale:  # something changed while the last read was on its way
+            self._status_stale = False
+            self.refresh_status()
+
+    def _show_conflict_count(self, n: int) -> None:
         """Open sync conflicts, beside their page's name (for the roles that resolve them)."""
-        from eskan_desk.ui.conflicts_page import ConflictsPage, conflict_count
+        from eskan_desk.ui.conflicts_page import ConflictsPage
 
         for i in range(self.nav.count()):
             item = self.nav.item(i)
             if item.data(Qt.ItemDataRole.UserRole) == ConflictsPage.page_id:
-                n = conflict_count(self.session)
                 title = _(ConflictsPage.title)
                 item.setText(f"{title} ({n:,})" if n else title)
                 font = item.font()

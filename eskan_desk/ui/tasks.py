@@ -15,6 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from eskan_desk.domain.errors import EskanError
@@ -24,15 +25,23 @@ Failed = Callable[[BaseException], None]
 Progress = Callable[[int, int, str], None]
 
 
+def _gone(callback: Callable[..., None] | None) -> bool:
+    """Whether ``callback`` is a method of a Qt object deleted meanwhile (a window rebuilt for
+    a new language, a closed dialog): its answer has nobody to go to."""
+    owner = getattr(callback, "__self__", None)
+    return isinstance(owner, QObject) and not shiboken6.isValid(owner)
+
+
 def _deliver(future: Future, on_done: Done | None, on_error: Failed | None) -> None:
     if future.cancelled():  # the runner shut down before it ran: nobody waits for it now
         return
     exc = future.exception()
     if exc is None:
-        if on_done:
+        if on_done and not _gone(on_done):
             on_done(future.result())
     elif on_error:
-        on_error(exc)
+        if not _gone(on_error):
+            on_error(exc)
     elif not isinstance(exc, EskanError):
         traceback.print_exception(exc)
 

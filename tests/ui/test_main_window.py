@@ -118,6 +118,27 @@ class DeferredRunner:
         self.run()
 
 
+def test_the_status_bar_is_read_on_the_worker_and_again_after_a_change_meanwhile(
+    session, qtbot
+):
+    session.runner = runner = DeferredRunner()
+    w = MainWindow(session)
+    qtbot.addWidget(w)
+    assert session.actor.full_name in w.user_label.text()
+    assert w.branch_label.text() == "" and w.sync_label.text() == ""  # nothing read here
+    fn, on_done, on_error, future = runner.pending.pop(0)  # the status read, on its way
+    queued = len(runner.pending)
+    register_beneficiary(session.ctx, session.actor, applicant())
+    w.refresh_status()  # what a change asks for, while the read is out
+    assert len(runner.pending) == queued  # not a second read at once
+    future.set_result(fn())
+    _deliver(future, on_done, on_error)
+    assert "KMS" in w.branch_label.text() and w.sync_label.text()
+    assert len(runner.pending) == queued + 1  # but one more, now that the first is in
+    runner.run()
+    assert "KMS" in w.branch_label.text()
+
+
 def test_a_registration_left_unsaved_is_offered_back_after_sign_in(session, qtbot, monkeypatch):
     """The app was killed mid-form: after the next sign-in the window asks, once the database
     worker has read the drafts, and on Yes opens the form as it was left. The question box is

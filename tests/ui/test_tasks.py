@@ -90,6 +90,27 @@ def test_a_task_cancelled_at_shutdown_is_delivered_to_nobody():
     assert heard == []
 
 
+def test_an_answer_for_a_widget_deleted_meanwhile_goes_nowhere(qtbot, arabic_app):
+    """A window rebuilt for a new language, a dialog closed: what the worker read for them is
+    dropped, instead of reaching a deleted Qt object (RuntimeError in the relay)."""
+    import shiboken6
+    from PySide6.QtWidgets import QLabel
+
+    runner = TaskRunner()
+    release = threading.Event()
+    label, kept = QLabel(), QLabel()
+    try:
+        runner.submit(lambda: release.wait(10))
+        runner.submit(lambda: "late", on_done=label.setText)
+        runner.submit(lambda: 1 / 0, on_error=label.setWindowTitle)
+        runner.submit(lambda: "still here", on_done=kept.setText)
+        shiboken6.delete(label)
+        release.set()
+        qtbot.waitUntil(lambda: kept.text() == "still here", timeout=3000)
+    finally:
+        runner.shutdown()
+
+
 def test_quitting_keeps_queued_saves_and_drops_long_jobs_not_started(qapp):
     """A save queued behind a running job (an automatic sync, say) still runs when the app
     quits; a long job with progress that has not started is dropped."""
