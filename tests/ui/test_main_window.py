@@ -118,9 +118,7 @@ class DeferredRunner:
         self.run()
 
 
-def test_the_status_bar_is_read_on_the_worker_and_again_after_a_change_meanwhile(
-    session, qtbot
-):
+def test_the_status_bar_is_read_on_the_worker_and_again_after_a_change_meanwhile(session, qtbot):
     session.runner = runner = DeferredRunner()
     w = MainWindow(session)
     qtbot.addWidget(w)
