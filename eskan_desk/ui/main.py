@@ -9,7 +9,6 @@ migration with its backup, a clear message for a lost or locked store).
 from __future__ import annotations
 
 import argparse
-import gc
 import importlib
 import os
 import sys
@@ -280,7 +279,7 @@ class Desk:
         app.aboutToQuit.connect(self.session.runner.shutdown)
 
     def start(self) -> None:
-        if not gc.get_freeze_count():
+        if not main_thread_gc.frozen():
             # The full start, or Enter before the warm-up froze the modules: every module
             # loaded, then frozen out of the collector's generations (a full pass over them
             # took 50 ms of the main thread, main_thread_gc). Before the window, so that its
@@ -289,7 +288,7 @@ class Desk:
             from eskan_desk.ui.main_window import navigation_pages
 
             navigation_pages()
-            gc.freeze()
+            main_thread_gc.freeze_loaded()
         self._open_window()
         QTimer.singleShot(0, self.watcher.watch)
         self.window.offer_left_drafts()

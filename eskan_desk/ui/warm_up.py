@@ -21,10 +21,11 @@ the rest is simply paid where it falls, as it was before.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer
+
+from eskan_desk.ui import main_thread_gc
 
 POLL_MS = 20  # how often to look whether the preload thread is done
 
@@ -64,8 +65,7 @@ def freeze_loaded_modules() -> None:
     collector's generations (``gc.freeze``), so its passes on the main thread stay short
     (:mod:`eskan_desk.ui.main_thread_gc`). Run on the main thread, where collections run.
     Not once the desk has frozen them itself (Enter came first): the window would go too."""
-    if not gc.get_freeze_count():
-        gc.freeze()
+    main_thread_gc.freeze_loaded()
 
 
 STEPS: tuple[Callable[[], None], ...] = (

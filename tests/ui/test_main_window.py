@@ -182,31 +182,40 @@ def _close(desk, app) -> None:
     desk.watcher.deleteLater()
 
 
-def test_the_full_start_freezes_what_is_loaded_before_the_window(arabic_app, ctx, admin):
+def test_the_full_start_freezes_what_is_loaded_before_the_window(
+    arabic_app, ctx, admin, monkeypatch
+):
     """Nothing frozen yet (the full start, or Enter before the warm-up froze the modules): the
     modules leave the collector's generations, the window built after them stays collectable."""
     import gc
 
+    from eskan_desk.ui import main_thread_gc
     from eskan_desk.ui.main import Desk
 
     gc.unfreeze()  # as a process that has not frozen anything yet
+    monkeypatch.setattr(main_thread_gc, "_frozen", False)
     desk = Desk(arabic_app, ctx, admin, 10)
     try:
         desk.start()
         assert desk.window.isVisible() and desk.window.pages["dashboard"].isVisible()
-        assert gc.get_freeze_count() > 0
+        assert main_thread_gc.frozen() and gc.get_freeze_count() > 0
         assert any(obj is desk.window for obj in gc.get_objects())  # not frozen
     finally:
         _close(desk, arabic_app)
         gc.unfreeze()
 
 
-def test_after_the_quick_start_froze_its_modules_the_desk_freezes_nothing(arabic_app, ctx, admin):
+def test_after_the_quick_start_froze_its_modules_the_desk_freezes_nothing(
+    arabic_app, ctx, admin, monkeypatch
+):
     import gc
 
+    from eskan_desk.ui import main_thread_gc
     from eskan_desk.ui.main import Desk
 
-    gc.freeze()  # what the warm-up did while the password was typed
+    gc.unfreeze()
+    monkeypatch.setattr(main_thread_gc, "_frozen", False)
+    assert main_thread_gc.freeze_loaded()  # what the warm-up did while the password was typed
     frozen = gc.get_freeze_count()
     desk = Desk(arabic_app, ctx, admin, 10)
     try:

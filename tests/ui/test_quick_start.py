@@ -288,12 +288,15 @@ def test_a_password_typed_before_the_store_opened_is_checked_once_it_has(qapp, q
     gc.unfreeze()  # the warm-up froze this test process's objects
 
 
-def test_the_warm_up_freezes_nothing_once_the_desk_has():
+def test_the_warm_up_freezes_nothing_once_the_desk_has(monkeypatch):
     """Enter before the warm-up: the desk froze the modules before its window; the warm-up's
     step coming after must not freeze the window with them."""
+    from eskan_desk.ui import main_thread_gc
     from eskan_desk.ui.warm_up import freeze_loaded_modules
 
-    gc.freeze()
+    gc.unfreeze()
+    monkeypatch.setattr(main_thread_gc, "_frozen", False)
+    assert main_thread_gc.freeze_loaded()  # what the desk did
     try:
         frozen = gc.get_freeze_count()
         window_like = [[] for _ in range(100)]
