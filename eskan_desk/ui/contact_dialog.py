@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -26,7 +25,7 @@ from eskan_desk.domain.permissions import Action, can
 from eskan_desk.i18n import N_, _
 from eskan_desk.services.contacts import ContactInput, log_contact
 from eskan_desk.services.surveys import kiosk_ready, offer_survey
-from eskan_desk.ui.forms import ChoiceBox, FieldSet
+from eskan_desk.ui.forms import ChoiceBox, DateEdit, FieldSet
 from eskan_desk.ui.look import ui_font
 from eskan_desk.ui.session import UiSession
 
@@ -80,8 +79,7 @@ class ContactDialog(QDialog):
         row = QHBoxLayout(follow)
         row.setContentsMargins(0, 0, 0, 0)
         self.follow_check = QCheckBox(_("Follow up on"), follow)
-        self.follow_date = QDateEdit(follow)
-        self.follow_date.setCalendarPopup(True)
+        self.follow_date = DateEdit(follow)
         today = riyadh_today(session.ctx.now())
         self.follow_date.setDate(QDate(today.year, today.month, today.day).addDays(3))
         self.follow_date.setEnabled(False)

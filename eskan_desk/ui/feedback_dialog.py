@@ -8,7 +8,6 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -27,7 +26,7 @@ from eskan_desk.domain.feedback import FeedbackKind, default_due_on
 from eskan_desk.i18n import N_, _
 from eskan_desk.services.feedback import FeedbackView, list_assignees, record_feedback
 from eskan_desk.services.surveys import set_kiosk_pin
-from eskan_desk.ui.forms import ERROR_STYLE, ChoiceBox, FieldSet
+from eskan_desk.ui.forms import ERROR_STYLE, ChoiceBox, DateEdit, FieldSet
 from eskan_desk.ui.session import UiSession
 
 
@@ -95,8 +94,7 @@ class FeedbackDialog(_ServiceDialog):
         row.setContentsMargins(0, 0, 0, 0)
         self.due_check = QCheckBox(_("Answer by"), due)
         self.due_check.setToolTip(_("Unticked: 3 days for a complaint, 7 for a suggestion."))
-        self.due_date = QDateEdit(due)
-        self.due_date.setCalendarPopup(True)
+        self.due_date = DateEdit(due)
         self.due_check.toggled.connect(self.due_date.setEnabled)
         row.addWidget(self.due_check)
         row.addWidget(self.due_date, 1)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QBoxLayout,
     QCheckBox,
     QComboBox,
+    QDateEdit,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -46,6 +47,28 @@ class ChoiceBox(QComboBox):
     def set_value(self, code: str | None) -> None:
         index = self.findData(code or "")
         self.setCurrentIndex(max(index, 0))
+
+
+class DateEdit(QDateEdit):
+    """A date written ``yyyy-MM-dd``, as every table writes it, with a calendar to pick from.
+
+    The field itself runs left to right in either language: a right-to-left date edit writes
+    its sections in reverse order (30-11-2026), which the digits then show as it is, and
+    without a format of its own it wrote the default locale's month-first short date. The
+    calendar it opens follows the language.
+    """
+
+    direction_neutral = True  # a left-to-right value, like a number (the RTL test skips it)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        # Left to right first: a right-to-left date edit stores its format reversed.
+        self.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        self.setDisplayFormat("yyyy-MM-dd")
+        self.setCalendarPopup(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if i18n.is_rtl():
+            self.calendarWidget().setLayoutDirection(Qt.LayoutDirection.RightToLeft)
 
 
 class FieldSet(QWidget):

@@ -14,7 +14,6 @@ from pathlib import Path
 from PySide6.QtCore import QDate, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QDateEdit,
     QFileDialog,
     QFrame,
     QGridLayout,
@@ -48,6 +47,7 @@ from eskan_desk.reports.rows import (
 from eskan_desk.reports.summary import WeeklySummary, last_full_week, summary_for
 from eskan_desk.ui.channel_chart import ChannelChart
 from eskan_desk.ui.dashboard_page import Panel, day_and_month, ltr
+from eskan_desk.ui.forms import DateEdit
 from eskan_desk.ui.look import ui_font
 from eskan_desk.ui.session import Page, UiSession
 from eskan_desk.ui.tables import add_row, make_table
@@ -127,9 +127,7 @@ class ReportsPage(Page):
         row.addWidget(title)
         row.addSpacing(16)
         row.addWidget(QLabel(_("Week of"), self))
-        self.week_edit = QDateEdit(self)
-        self.week_edit.setCalendarPopup(True)
-        self.week_edit.setDisplayFormat("yyyy-MM-dd")
+        self.week_edit = DateEdit(self)
         today = riyadh_today(self.session.ctx.now())
         self.week_edit.setMaximumDate(_qdate(today))
         self.week_edit.setDate(_qdate(last_full_week(today)))

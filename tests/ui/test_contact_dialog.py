@@ -90,3 +90,15 @@ def test_escape_cancels(session, qtbot, ben):
     dialog.show()
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert not dialog.isVisible() and dialog.saved is None
+
+
+def test_the_follow_up_date_reads_year_month_day_in_arabic(session, qtbot, ben):
+    """Qt's right-to-left date edit wrote its sections backwards (30-11-2026), and the default
+    locale's short date was month first; the field writes the date as the tables do."""
+    from PySide6.QtCore import QDate
+
+    dialog = ContactDialog(session, beneficiary_id=ben.id, beneficiary_name=ben.full_name)
+    qtbot.addWidget(dialog)
+    dialog.follow_date.setDate(QDate(2026, 11, 30))
+    assert dialog.follow_date.text() == "2026-11-30"
+    assert dialog.follow_date.calendarWidget().layoutDirection() == Qt.LayoutDirection.RightToLeft
