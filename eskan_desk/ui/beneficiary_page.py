@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QTableWidget,
     QTabWidget,
     QVBoxLayout,
@@ -29,6 +31,7 @@ from eskan_desk.domain.enums import (
     HousingType,
     IncomeKind,
     MaritalStatus,
+    NeedTier,
     Occupation,
     RegistrationStatus,
     Relation,
@@ -104,9 +107,15 @@ class BeneficiaryPage(Page):
         layout.addLayout(actions)
         self.tabs = QTabWidget(self)
         layout.addWidget(self.tabs, 1)
+        # The profile's eighteen lines scroll: unscrolled, they made the window 860 px tall,
+        # taller than a branch's 768-line screen.
         self.profile = QWidget()
         self.profile_form = QFormLayout(self.profile)
-        self.tabs.addTab(self.profile, _("Profile"))
+        profile_scroll = QScrollArea()
+        profile_scroll.setWidgetResizable(True)
+        profile_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        profile_scroll.setWidget(self.profile)
+        self.tabs.addTab(profile_scroll, _("Profile"))
         self.members = self._table(
             [
                 _("Name"),
@@ -192,7 +201,7 @@ class BeneficiaryPage(Page):
             ),
             (_("Marital status"), label_of(MaritalStatus, f.marital_status)),
             (_("Category"), label_of(Category, f.category)),
-            (_("Need tier"), f.need_tier or "—"),
+            (_("Need tier"), label_of(NeedTier, f.need_tier)),
             (_("National address"), address or "—"),
             (_("Building number · postal code · additional number"), numbers or "—"),
             (_("Short address"), ltr(a.get("short_address"))),

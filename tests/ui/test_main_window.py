@@ -254,3 +254,14 @@ def test_the_desk_counts_activity_from_the_turn_after_its_window_is_shown(
         assert desk.watcher.remaining_ms() > 4600
     finally:
         _close(desk, arabic_app)
+
+
+def test_a_family_file_fits_a_768_line_screen_and_names_its_need_tier(window, session):
+    """The profile scrolls instead of stretching the window; the need tier is a label."""
+    from PySide6.QtWidgets import QLabel
+
+    ben = register_beneficiary(session.ctx, session.actor, applicant(need_tier="B"))
+    window.open_beneficiary(ben.id)
+    assert window.minimumSizeHint().height() <= 768
+    texts = [w.text() for w in window.file_page.profile.findChildren(QLabel)]
+    assert "الفئة ب" in texts and "B" not in texts
