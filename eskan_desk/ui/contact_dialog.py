@@ -26,7 +26,7 @@ from eskan_desk.i18n import N_, _
 from eskan_desk.services.contacts import ContactInput, log_contact
 from eskan_desk.services.surveys import kiosk_ready, offer_survey
 from eskan_desk.ui.forms import ChoiceBox, DateEdit, FieldSet
-from eskan_desk.ui.look import ui_font
+from eskan_desk.ui.look import name_buttons, ui_font
 from eskan_desk.ui.session import UiSession
 
 # Channel-specific fields: (field code, label)
@@ -101,8 +101,10 @@ class ContactDialog(QDialog):
         self.error = QLabel(self)
         self.error.setStyleSheet("color: #b3261e;")
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        buttons = name_buttons(
+            QDialogButtonBox(
+                QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+            )
         )
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)

@@ -27,6 +27,7 @@ from eskan_desk.i18n import N_, _
 from eskan_desk.services.feedback import FeedbackView, list_assignees, record_feedback
 from eskan_desk.services.surveys import set_kiosk_pin
 from eskan_desk.ui.forms import ERROR_STYLE, ChoiceBox, DateEdit, FieldSet
+from eskan_desk.ui.look import name_buttons
 from eskan_desk.ui.session import UiSession
 
 
@@ -45,8 +46,10 @@ class _ServiceDialog(QDialog):
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        buttons = name_buttons(
+            QDialogButtonBox(
+                QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+            )
         )
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setDefault(True)

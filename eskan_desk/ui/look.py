@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from eskan_desk import i18n
 
@@ -31,6 +31,21 @@ ALIGN_CENTER = 0x0084  # Qt::AlignCenter
 def set_direction(obj: QObject, *, rtl: bool) -> None:
     """``obj.setLayoutDirection`` (a widget or the application) without the ``Qt`` namespace."""
     obj.setProperty("layoutDirection", RIGHT_TO_LEFT if rtl else LEFT_TO_RIGHT)
+
+
+def name_buttons(box: QDialogButtonBox) -> QDialogButtonBox:
+    """Name ``box``'s Save, Cancel and Close buttons from the app's catalog, as the app's own
+    buttons are: Qt's Arabic catalog words them differently («احفظ», «ألغِ»)."""
+    texts = (
+        (QDialogButtonBox.StandardButton.Save, i18n.gettext("Save")),
+        (QDialogButtonBox.StandardButton.Cancel, i18n.gettext("Cancel")),
+        (QDialogButtonBox.StandardButton.Close, i18n.gettext("Close")),
+    )
+    for which, text in texts:
+        button = box.button(which)
+        if button is not None:
+            button.setText(text)
+    return box
 
 
 def load_fonts() -> list[str]:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from eskan_desk.i18n import _
+from eskan_desk.ui.look import name_buttons
 
 PREVIEW_DPI = 90
 PRINT_DPI = 300
@@ -94,7 +95,7 @@ class PdfPreview(QDialog):
             self.page_labels.append(label)
         scroll.setWidget(body)
         layout.addWidget(scroll, 1)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons = name_buttons(QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self))
         self.print_button = QPushButton(_("Print"), self)
         self.save_button = QPushButton(_("Save as PDF"), self)
         buttons.addButton(self.print_button, QDialogButtonBox.ButtonRole.ActionRole)

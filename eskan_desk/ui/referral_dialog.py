@@ -18,7 +18,7 @@ from eskan_desk.domain.referrals import ReferralReason
 from eskan_desk.i18n import N_, _
 from eskan_desk.services.referrals import ReferralView, list_researchers, refer_to_researcher
 from eskan_desk.ui.forms import ERROR_STYLE, ChoiceBox, FieldSet
-from eskan_desk.ui.look import ui_font
+from eskan_desk.ui.look import name_buttons, ui_font
 from eskan_desk.ui.session import UiSession
 
 
@@ -61,8 +61,10 @@ class ReferralDialog(QDialog):
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        buttons = name_buttons(
+            QDialogButtonBox(
+                QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+            )
         )
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setDefault(True)

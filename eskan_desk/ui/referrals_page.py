@@ -32,7 +32,7 @@ from eskan_desk.i18n import N_, _
 from eskan_desk.services import referrals
 from eskan_desk.services.referrals import ReferralView
 from eskan_desk.ui.forms import ERROR_STYLE, FieldSet, button_row
-from eskan_desk.ui.look import leading_alignment, ui_font
+from eskan_desk.ui.look import leading_alignment, name_buttons, ui_font
 from eskan_desk.ui.session import Page, UiSession
 from eskan_desk.ui.tables import select_row, selected_row
 
@@ -88,8 +88,10 @@ class ReasonDialog(QDialog):
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        buttons = name_buttons(
+            QDialogButtonBox(
+                QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+            )
         )
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         buttons.accepted.connect(lambda: self._submit(self))

@@ -37,7 +37,7 @@ from eskan_desk.services.request_workflow import (
 )
 from eskan_desk.services.requests import list_requests
 from eskan_desk.ui.forms import ChoiceBox, FieldSet
-from eskan_desk.ui.look import ui_font
+from eskan_desk.ui.look import name_buttons, ui_font
 from eskan_desk.ui.session import Page
 from eskan_desk.ui.tables import add_row, make_table, select_row, selected_row
 
@@ -72,8 +72,10 @@ class ReasonDialog(QDialog):
         else:
             self.text = self.fields.add("reason", N_("Reason for the decision"), QPlainTextEdit())
         layout.addWidget(self.fields)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        buttons = name_buttons(
+            QDialogButtonBox(
+                QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+            )
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from eskan_desk import i18n
 from eskan_desk.domain.errors import EskanError, StoreError
 from eskan_desk.i18n import _
-from eskan_desk.ui.look import ALIGN_CENTER, set_direction, ui_font
+from eskan_desk.ui.look import ALIGN_CENTER, name_buttons, set_direction, ui_font
 
 if TYPE_CHECKING:  # the store and the services load while the dialog waits (eskan_desk.boot)
     from concurrent.futures import ThreadPoolExecutor
@@ -94,6 +94,7 @@ class SignInDialog(QDialog):
         buttons.setStandardButtons(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
+        name_buttons(buttons)
         self.sign_in_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.sign_in_button.setText(_("Sign in"))
         self.sign_in_button.setDefault(True)  # Enter in either field signs in

@@ -31,7 +31,7 @@ from eskan_desk.i18n import _
 from eskan_desk.services import auth
 from eskan_desk.services.auth import StaffView
 from eskan_desk.ui.forms import ChoiceBox, FieldSet, button_row
-from eskan_desk.ui.look import ui_font
+from eskan_desk.ui.look import name_buttons, ui_font
 from eskan_desk.ui.session import Page, UiSession
 from eskan_desk.ui.tables import select_row, selected_row
 
@@ -64,8 +64,10 @@ class _FormDialog(QDialog):
         layout = QVBoxLayout(self)
         self.fields = FieldSet(self)
         layout.addWidget(self.fields)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        buttons = name_buttons(
+            QDialogButtonBox(
+                QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+            )
         )
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         buttons.accepted.connect(lambda: self._submit(self))

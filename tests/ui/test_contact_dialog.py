@@ -102,3 +102,15 @@ def test_the_follow_up_date_reads_year_month_day_in_arabic(session, qtbot, ben):
     dialog.follow_date.setDate(QDate(2026, 11, 30))
     assert dialog.follow_date.text() == "2026-11-30"
     assert dialog.follow_date.calendarWidget().layoutDirection() == Qt.LayoutDirection.RightToLeft
+
+
+def test_dialog_buttons_use_the_apps_own_words(session, qtbot, ben):
+    """Qt's Arabic catalog says «احفظ» and «ألغِ»; every other button of the app says «حفظ»
+    and «إلغاء»."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    dialog = ContactDialog(session, beneficiary_id=ben.id, beneficiary_name=ben.full_name)
+    qtbot.addWidget(dialog)
+    (box,) = dialog.findChildren(QDialogButtonBox)
+    assert box.button(QDialogButtonBox.StandardButton.Save).text() == "حفظ"
+    assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == "إلغاء"
