@@ -52,7 +52,6 @@ class SettingsPage(Page):
         self.idle_minutes = QSpinBox(self)
         self.idle_minutes.setObjectName("idle_lock_minutes")
         self.idle_minutes.setRange(MIN_IDLE, MAX_IDLE)
-        self.idle_minutes.setSuffix(" " + _("min"))
         self.digits = QComboBox(self)
         self.digits.setObjectName("digits")
         for code, label in DIGIT_CHOICES:
