@@ -55,6 +55,13 @@ COLUMNS = (
 )
 
 
+def _communicated(r: RequestSummary) -> str:
+    """The day the beneficiary was told the decision; a decision not told yet says so."""
+    if r.communicated_at:
+        return LRI + to_riyadh(r.communicated_at).date().isoformat() + PDI
+    return _("Not told yet") if r.decision else "—"
+
+
 class ReasonDialog(QDialog):
     """Asks for the committee's reason, or the channel and summary of telling the beneficiary."""
 
@@ -153,10 +160,17 @@ class RequestsPage(Page):
                 _(RequestType(r.type).label),
                 _(RequestStatus(r.status).label),
                 LRI + to_riyadh(r.submitted_at).date().isoformat() + PDI if r.submitted_at else "—",
-                format_dual(r.earliest_decision_date, lang) if r.earliest_decision_date else "—",
-                _("Yes") if r.communicated_at else ("—" if not r.decision else _("No")),
+                # Written like the submission date beside it, so that all eight columns fit;
+                # the Hijri date is in its tooltip and in the selected request's details.
+                LRI + r.earliest_decision_date.isoformat() + PDI
+                if r.earliest_decision_date
+                else "—",
+                _communicated(r),
             ]
-            add_row(self.table, cells)
+            items = add_row(self.table, cells)
+            items[2].setToolTip(r.beneficiary_name)  # elided first when the window is narrow
+            if r.earliest_decision_date:
+                items[6].setToolTip(format_dual(r.earliest_decision_date, lang))
         self._selected()
 
     def selected(self) -> RequestSummary | None:

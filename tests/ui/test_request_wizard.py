@@ -9,6 +9,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
 from eskan_desk import i18n
+from eskan_desk.domain.dates import to_riyadh
 from eskan_desk.domain.requests import RequestStatus
 from eskan_desk.services.auth import add_staff, sign_in
 from eskan_desk.services.beneficiaries import register_beneficiary
@@ -115,7 +116,14 @@ def test_walk_in_to_receipt_then_decision_after_day_14(session, qtbot, ctx, cloc
     qtbot.addWidget(front)
     front.reload()
     front.select(submitted.number)
+    row = front.table.currentRow()
+    assert front.table.item(row, 7).text() == "لم يُبلَّغ بعد"
     front.communicate(channel="phone", summary="أُبلغت المستفيدة بقبول طلبها")
-    assert get_request(ctx, submitted.id).communicated_at is not None
+    told = get_request(ctx, submitted.id).communicated_at
+    assert told is not None
+    front.reload()
+    front.select(submitted.number)
+    cell = front.table.item(front.table.currentRow(), 7)
+    assert to_riyadh(told).date().isoformat() in cell.text()
     kinds = {w.kind: w.count for w in waiting_for_role(ctx, session.actor)}
     assert kinds.get("decisions_not_communicated", 0) == 0
