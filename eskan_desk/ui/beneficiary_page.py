@@ -6,6 +6,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -69,6 +70,10 @@ def label_of(enum, code) -> str:
 
 def ltr(text: str | None) -> str:
     return f"{LRI}{text}{PDI}" if text else "—"
+
+
+TIMELINE_SUMMARY = 4  # the timeline's summary column
+TIMELINE_WIDTHS = {1: 200, 5: 150, 6: 110}  # channel (with its details), outcome, staff
 
 
 class BeneficiaryPage(Page):
@@ -138,8 +143,16 @@ class BeneficiaryPage(Page):
                 _("Summary"),
                 _("Outcome"),
                 _("Staff"),
-            ]
+            ],
+            stretch=TIMELINE_SUMMARY,
         )
+        # The summary takes the spare width; the other free texts get a fixed one (a long
+        # visit place or outcome pushed the summary, the outcome and the staff off screen).
+        # Every cell's full text is in its tooltip.
+        header = self.timeline.horizontalHeader()
+        for column, width in TIMELINE_WIDTHS.items():
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            self.timeline.setColumnWidth(column, width)
         self.tabs.addTab(self.timeline, _("Timeline"))
         self.call_button.clicked.connect(lambda: self._log("phone"))
         self.contact_button.clicked.connect(lambda: self._log("interview"))
@@ -275,7 +288,7 @@ class BeneficiaryPage(Page):
             else:
                 detail = c.visit_location or ""
             channel = label_of(Channel, c.channel) + (f" ({detail})" if detail else "")
-            self._row(
+            items = add_row(
                 self.timeline,
                 [
                     ltr(when.strftime("%Y-%m-%d %H:%M")),
@@ -287,6 +300,8 @@ class BeneficiaryPage(Page):
                     c.staff_name or "",
                 ],
             )
+            for item in items:
+                item.setToolTip(item.text())
         self.tabs.setTabText(3, _("Timeline ({n})").format(n=len(f.contacts)))
 
     @staticmethod

@@ -265,3 +265,29 @@ def test_a_family_file_fits_a_768_line_screen_and_names_its_need_tier(window, se
     assert window.minimumSizeHint().height() <= 768
     texts = [w.text() for w in window.file_page.profile.findChildren(QLabel)]
     assert "الفئة ب" in texts and "B" not in texts
+
+
+def test_the_timeline_fits_the_page_with_long_texts_in_tooltips(window, session, qtbot):
+    from eskan_desk.services.contacts import ContactInput, log_contact
+
+    ben = register_beneficiary(session.ctx, session.actor, applicant())
+    summary = "استفسار عن " + "شروط دعم الإيجار والمستندات المطلوبة " * 4
+    log_contact(
+        session.ctx,
+        session.actor,
+        ContactInput(
+            channel="interview",
+            visit_location="مقر الجمعية - مكتب الباحث الاجتماعي في الدور الثاني",
+            summary=summary,
+            outcome="أُحيل إلى الباحث الاجتماعي لدراسة الحالة وزيارة المنزل",
+            beneficiary_id=ben.id,
+        ),
+    )
+    window.resize(1280, 800)
+    window.show()
+    window.open_beneficiary(ben.id)
+    page = window.file_page
+    page.tabs.setCurrentWidget(page.timeline)
+    qtbot.waitUntil(lambda: page.timeline.isVisible())
+    assert page.timeline.horizontalScrollBar().maximum() == 0
+    assert page.timeline.item(0, 4).toolTip() == summary.strip()
