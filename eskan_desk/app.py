@@ -19,7 +19,14 @@ from eskan_desk.domain.errors import StoreError
 from eskan_desk.domain.hlc import HybridClock
 from eskan_desk.domain.markers import N_
 from eskan_desk.models import migrate
-from eskan_desk.models.engine import Store, make_engine, sqlite_url
+from eskan_desk.models.engine import (
+    DAMAGED_MESSAGE,
+    LOCKED_MESSAGE,
+    Store,
+    make_engine,
+    sqlite_url,
+    unusable_store,
+)
 from eskan_desk.services.changes import ChangeRecorder
 
 STORE_MARKER = "eskan-store.txt"  # written once a store exists here
@@ -66,6 +73,9 @@ def open_context(
             raise StoreError(
                 N_("No data store at {path}. Run 'eskan init' first."), {"path": db_path}
             )
+    elif db_path.stat().st_size == 0 and (not create or (data_dir / STORE_MARKER).exists()):
+        # Emptied (a failed copy, a full disk): SQLite would take it for a new store.
+        raise StoreError(DAMAGED_MESSAGE, {"path": db_path})
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -96,16 +106,14 @@ def _check_readable(engine) -> None:
 
 
 def _store_error(exc: Exception, path: Path) -> StoreError:
+    explained = unusable_store(exc, path)
+    if explained is not None:
+        return explained
     reason = str(getattr(exc, "orig", exc))
     if "locked" in reason or "busy" in reason:
-        return StoreError(
-            N_("The data store {path} is locked by another program. Close it and try again."),
-            {"path": path},
-        )
+        return StoreError(LOCKED_MESSAGE, {"path": path})
     if "not a database" in reason or "malformed" in reason:
-        return StoreError(
-            N_("The data store {path} is damaged. Restore it from a backup."), {"path": path}
-        )
+        return StoreError(DAMAGED_MESSAGE, {"path": path})
     return StoreError(
         N_("Cannot open the data store {path}: {reason}"), {"path": path, "reason": reason}
     )

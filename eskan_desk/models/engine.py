@@ -11,10 +11,43 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
+
+from eskan_desk.domain.errors import StoreError
+from eskan_desk.domain.markers import N_
 
 BUSY_TIMEOUT_MS = 5000
 CACHE_KB = 64 * 1024  # page cache per connection; SQLite's default 2 MB is tiny
+
+
+# SQLite's primary result codes that say the store itself cannot be used just now, and what
+# the user is told. Any other error (a constraint, a bug) is raised as it is.
+LOCKED_MESSAGE = N_("The data store {path} is locked by another program. Close it and try again.")
+DAMAGED_MESSAGE = N_("The data store {path} is damaged. Restore it from a backup.")
+_UNUSABLE = {
+    5: LOCKED_MESSAGE,  # SQLITE_BUSY
+    6: LOCKED_MESSAGE,  # SQLITE_LOCKED
+    8: N_("The data store {path} cannot be written (it is read-only). Nothing was saved."),
+    10: N_("The data store {path} could not be read or written (a disk error). Nothing was saved."),
+    11: DAMAGED_MESSAGE,  # SQLITE_CORRUPT
+    13: N_(
+        "The disk that holds the data store {path} is full. Nothing was saved: free some "
+        "space and try again."
+    ),
+    26: DAMAGED_MESSAGE,  # SQLITE_NOTADB
+}
+
+
+def unusable_store(exc: BaseException, path: Path | str) -> StoreError | None:
+    """The user's message for a driver error saying that the store cannot be used as it is
+    (locked, full, read-only, a disk error, damaged); None for any other error."""
+    orig = getattr(exc, "orig", exc)
+    code = getattr(orig, "sqlite_errorcode", None)
+    if not isinstance(orig, sqlite3.Error) or code is None:
+        return None
+    message = _UNUSABLE.get(code & 0xFF)
+    return StoreError(message, {"path": path}) if message else None
 
 
 def sqlite_url(path: Path) -> str:
@@ -70,15 +103,27 @@ class Store:
         return self.engine.dialect.name == "sqlite"
 
     @contextmanager
+    def _explained(self) -> Iterator[None]:
+        """A store that cannot be used (locked by another program, a full disk, damaged since
+        it was opened) raises :class:`StoreError` with the reason, not the driver's error."""
+        try:
+            yield
+        except (DBAPIError, sqlite3.Error) as exc:
+            err = unusable_store(exc, self.engine.url.database or "")
+            if err is None:
+                raise
+            raise err from exc
+
+    @contextmanager
     def read(self) -> Iterator[Session]:
         # Closing (not rolling back) ends the read transaction and keeps loaded rows readable.
-        with self._read() as session:
+        with self._explained(), self._read() as session:
             yield session
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A session whose transaction commits on success and rolls back on any error."""
-        with self._write() as session, session.begin():
+        with self._explained(), self._write() as session, session.begin():
             yield session
 
     def fetch(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[tuple[Any, ...]]:
@@ -91,11 +136,12 @@ class Store:
         if conn is None:
             conn = self._local.conn = self.engine.raw_connection()
             self._raw.append(conn)
-        cur = conn.driver_connection.execute(sql, params)
-        try:
-            return cur.fetchall()
-        finally:
-            cur.close()
+        with self._explained():
+            cur = conn.driver_connection.execute(sql, params)
+            try:
+                return cur.fetchall()
+            finally:
+                cur.close()
 
     def dispose(self) -> None:
         for conn in self._raw:

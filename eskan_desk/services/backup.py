@@ -8,7 +8,9 @@ acknowledged are sent again then; those HQ already has are recognised by their c
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
+import shutil
 import sqlite3
 import tempfile
 from dataclasses import dataclass
@@ -18,6 +20,7 @@ from eskan_desk.app import STORE_FILE, AppContext
 from eskan_desk.domain.errors import StoreError, ValidationError
 from eskan_desk.domain.markers import N_
 from eskan_desk.models import migrate
+from eskan_desk.models.engine import LOCKED_MESSAGE
 from eskan_desk.services.sync_status import IDENTITY_FILE
 
 
@@ -98,16 +101,22 @@ def inspect_backup(path: Path) -> BackupInfo:
 def restore_store(data_dir: Path, backup: Path) -> BackupInfo:
     """Put ``backup`` in place of the store in ``data_dir`` (the store must not be open).
 
-    The store being replaced is kept in ``backups/``; this PC's enrollment with HQ is set aside
-    (``sync-device.json.replaced``): enroll again to sync the restored store.
+    The store being replaced is kept in ``backups/`` under a name of its own
+    (``eskan-before-restore-<UTC time>.sqlite3``: a second restore never overwrites the first
+    one's copy); this PC's enrollment with HQ is set aside (``sync-device.json.replaced-<UTC
+    time>``): enroll again to sync the restored store.
 
     Raises:
         ValidationError: the file is not a usable backup; nothing was changed.
-        StoreError: the data folder cannot be written.
+        StoreError: the store is open in another program (the desk, a sync), or the data folder
+            cannot be written; nothing was changed.
     """
     info = inspect_backup(backup)
     data_dir = Path(data_dir)
     store = data_dir / STORE_FILE
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    held = _take_over(store) if store.exists() else None
+    tmp: str | None = None
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".eskan-restore-", suffix=".part", dir=data_dir)
@@ -117,25 +126,49 @@ def restore_store(data_dir: Path, backup: Path) -> BackupInfo:
             contextlib.closing(sqlite3.connect(tmp)) as target,
         ):
             source.backup(target)
-        if store.exists():
+        if held is not None:
             keep = data_dir / "backups"
             keep.mkdir(exist_ok=True)
-            with (
-                contextlib.closing(sqlite3.connect(store)) as old,
-                contextlib.closing(sqlite3.connect(keep / "eskan-before-restore.sqlite3")) as copy,
-            ):
-                old.backup(copy)
+            # Held exclusively and out of WAL mode, the file is the whole store as it is.
+            shutil.copyfile(store, keep / f"eskan-before-restore-{stamp}.sqlite3")
         for suffix in ("-wal", "-shm"):
             Path(str(store) + suffix).unlink(missing_ok=True)
         os.replace(tmp, store)
+        tmp = None
         identity = data_dir / IDENTITY_FILE
         if identity.exists():
-            os.replace(identity, data_dir / (IDENTITY_FILE + ".replaced"))
+            os.replace(identity, data_dir / f"{IDENTITY_FILE}.replaced-{stamp}")
     except (OSError, sqlite3.Error) as exc:
-        with contextlib.suppress(NameError, OSError):
-            Path(tmp).unlink(missing_ok=True)
         raise StoreError(
             N_("Cannot write {path}: {reason}"),
             {"path": store, "reason": getattr(exc, "strerror", None) or str(exc)},
         ) from exc
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        if held is not None:
+            held.close()
     return info
+
+
+def _take_over(store: Path) -> sqlite3.Connection:
+    """The live store, held exclusively until it is replaced: refused while any other program
+    has it open. A program that kept it open would go on writing into the replaced file, and
+    what it wrote would be in neither store.
+
+    Leaving WAL mode needs the only connection to the file (every connection holds the shared
+    memory while open), so it tells whether another program has the store open; the WAL is
+    checkpointed into the file on the way, so a copy of the file kept in ``backups/`` is the
+    whole store. The exclusive transaction then keeps anyone from reading or writing it until
+    it is replaced.
+    """
+    conn = sqlite3.connect(store, timeout=0.2, isolation_level=None)
+    try:
+        mode = conn.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+        if str(mode).lower() != "delete":
+            raise sqlite3.OperationalError("database is locked")
+        conn.execute("BEGIN EXCLUSIVE")
+    except sqlite3.Error as exc:
+        conn.close()
+        raise StoreError(LOCKED_MESSAGE, {"path": store}) from exc
+    return conn

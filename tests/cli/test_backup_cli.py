@@ -25,8 +25,8 @@ def test_backup_then_restore_brings_the_records_back(tmp_path):
     r = eskan(live, "restore", str(tmp_path / "kms.bak"))
     assert r.returncode == 0, r.stderr
     assert not (live / "sync-device.json").exists()
-    assert (live / "sync-device.json.replaced").exists()
-    assert list((live / "backups").glob("eskan-before-restore.sqlite3"))
+    assert list(live.glob("sync-device.json.replaced-*"))
+    assert list((live / "backups").glob("eskan-before-restore-*.sqlite3"))
 
 
 def test_a_file_that_is_not_a_backup_changes_nothing(tmp_path):
