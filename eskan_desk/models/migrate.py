@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, inspect, text
 
 from eskan_desk import boot
+from eskan_desk.domain.errors import StoreError
+from eskan_desk.domain.markers import N_
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -48,6 +50,16 @@ def upgrade(engine: Engine, *, backup_dir: Path | None = None, target: str = "he
     current = current_revision(engine)
     if current == head_revision() and target == "head":
         return False
+    if current is not None and not _known(current):
+        # Made by a newer Eskan Desk (or not by Eskan Desk): Alembic cannot place it, and a
+        # downgrade would lose what the newer version stores.
+        raise StoreError(
+            N_(
+                "The data store {path} was made by a newer Eskan Desk (schema {schema}). Upgrade "
+                "Eskan Desk on this PC first."
+            ),
+            {"path": engine.url.database or engine.url.render_as_string(), "schema": current},
+        )
     if current is not None and backup_dir is not None and engine.dialect.name == "sqlite":
         backup_sqlite(engine, backup_dir, label=f"before-{head_revision()}")
     from alembic import command
@@ -57,6 +69,11 @@ def upgrade(engine: Engine, *, backup_dir: Path | None = None, target: str = "he
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, target)
     return True
+
+
+def _known(revision: str) -> bool:
+    """Whether ``revision`` is one of the packaged migrations (their file names' numbers)."""
+    return any(boot.MIGRATIONS.glob(f"{revision}_*.py")) if revision.isdigit() else False
 
 
 def backup_sqlite(engine: Engine, backup_dir: Path, *, label: str) -> Path:

@@ -72,11 +72,12 @@ def test_a_migration_that_fails_rolls_back_whole(tmp_path, monkeypatch):
 
 def test_upgrade_of_an_existing_store_keeps_a_backup_first(data_dir):
     db = data_dir / STORE_FILE
+    revisions = sorted(p.name.split("_", 1)[0] for p in migrate.boot.MIGRATIONS.glob("0*_*.py"))
     with sqlite3.connect(db) as conn:  # pretend the store predates the newest migration
-        conn.execute("UPDATE alembic_version SET version_num = 'older'")
+        conn.execute("UPDATE alembic_version SET version_num = ?", (revisions[-2],))
     engine = make_engine(sqlite_url(db))
     backups = data_dir / "backups"
-    with pytest.raises(Exception):  # noqa: B017 - 'older' is unknown to Alembic
+    with pytest.raises(Exception):  # noqa: B017 - the newest migration, run again, fails
         migrate.upgrade(engine, backup_dir=backups)
     engine.dispose()
     copies = list(backups.glob("eskan-*.sqlite3"))
@@ -174,3 +175,18 @@ def test_0009_drops_the_outbox_acknowledgement_column_and_keeps_every_change(
         ).all()
     assert [tuple(r) for r in kept] == [(1, "c1", 1), (2, "c2", 1), (3, "c3", None)]
     engine.dispose()
+
+
+def test_a_store_from_a_newer_version_is_refused_with_a_clear_message(data_dir):
+    from eskan_desk.domain.errors import StoreError
+    from eskan_desk.i18n import render_error
+
+    conn = sqlite3.connect(data_dir / STORE_FILE)
+    with conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    conn.close()
+    before = (data_dir / STORE_FILE).read_bytes()
+    with pytest.raises(StoreError) as err:
+        open_context(data_dir, create=False)
+    assert "9999" in render_error(err.value) and "أحدث" in render_error(err.value)
+    assert (data_dir / STORE_FILE).read_bytes() == before
