@@ -280,6 +280,9 @@ def parse_birth_date(raw: str | None, *, today: date) -> tuple[date, BirthCalend
     return value, calendar, precision
 
 
+DATETIME_YEARS = (1900, 2200)  # the instants a record may carry
+
+
 def parse_iso_datetime(raw: str | None, field: str) -> datetime:
     """Read an ISO 8601 date or date-time, e.g. for a contact entered from paper.
 
@@ -301,6 +304,12 @@ def parse_iso_datetime(raw: str | None, field: str) -> datetime:
         value = datetime.fromisoformat(text)
     except ValueError as exc:
         raise ValidationError(field, N_("must be a date-time like 2026-11-20T10:30")) from exc
+    if not DATETIME_YEARS[0] <= value.year <= DATETIME_YEARS[1]:  # 0001-01-01 overflows in UTC
+        raise ValidationError(
+            field,
+            N_("must be between {low} and {high}"),
+            {"low": f"{DATETIME_YEARS[0]}-01-01", "high": f"{DATETIME_YEARS[1]}-12-31"},
+        )
     if value.tzinfo is None:
         value = value.replace(tzinfo=RIYADH)
     return value.astimezone(UTC)

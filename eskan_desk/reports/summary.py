@@ -277,12 +277,23 @@ def parse_week(raw: str | None, *, today: dt.date) -> dt.date:
     return check_week(day, today=today)
 
 
+EARLIEST_WEEK = dt.date(1900, 1, 7)  # a Sunday, long before any record
+
+
 def check_week(day: dt.date, *, today: dt.date) -> dt.date:
     """The Sunday of the week holding ``day``; a week that starts after ``today`` is refused.
 
     Raises:
         ValidationError: On field ``week``: the week is in the future.
     """
+    if day > today + dt.timedelta(days=6):  # a later week; first: 9999-12-31 has no Saturday
+        raise ValidationError("week", N_("is in the future: its figures do not exist yet"))
+    if day < EARLIEST_WEEK:
+        raise ValidationError(
+            "week",
+            N_("must be between {low} and {high}"),
+            {"low": EARLIEST_WEEK.isoformat(), "high": today.isoformat()},
+        )
     sunday, _saturday = week_bounds(day)
     if sunday > today:
         raise ValidationError("week", N_("is in the future: its figures do not exist yet"))

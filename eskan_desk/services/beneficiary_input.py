@@ -117,7 +117,7 @@ def _rooms(raw: str) -> int | None:
     text = to_latin_digits((raw or "").strip())
     if not text:
         return None
-    if not text.isdigit() or not 0 <= int(text) <= 30:
+    if not text.isascii() or not text.isdigit() or not 0 <= int(text) <= 30:  # not "²"
         raise ValidationError("rooms", N_("must be a whole number from 0 to 30"))
     return int(text)
 

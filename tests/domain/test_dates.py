@@ -197,3 +197,19 @@ def test_parse_iso_datetime_errors(raw, message):
     with pytest.raises(ValidationError) as info:
         parse_iso_datetime(raw, "at")
     assert (info.value.field, info.value.message) == ("at", message)
+
+
+@pytest.mark.parametrize("raw", ["0001-01-01", "1899-12-31T23:00", "9999-12-31T23:59+14:00"])
+def test_instants_far_in_the_past_or_future_are_refused_not_overflowed(raw):
+    with pytest.raises(ValidationError) as err:
+        parse_iso_datetime(raw, "at")
+    assert err.value.field == "at" and err.value.params["low"] == "1900-01-01"
+
+
+@pytest.mark.parametrize("day", [date(1, 1, 1), date(9999, 12, 31)])
+def test_a_summary_week_at_the_ends_of_the_calendar_is_refused(day):
+    from eskan_desk.reports.summary import check_week
+
+    with pytest.raises(ValidationError) as err:
+        check_week(day, today=date(2026, 11, 27))
+    assert err.value.field == "week"

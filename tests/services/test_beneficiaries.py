@@ -206,3 +206,11 @@ def test_a_failure_after_the_write_rolls_back_row_audit_and_outbox(ctx, admin, m
     with pytest.raises(OSError):
         register_beneficiary(ctx, admin, applicant())
     assert counts(ctx) == before
+
+
+@pytest.mark.parametrize("rooms", ["²", "٣٣", "3.5", "-1"])
+def test_rooms_that_are_not_a_whole_number_from_0_to_30_are_refused(ctx, admin, rooms):
+    """ "²" passes str.isdigit() but not int(): it was a ValueError traceback."""
+    with pytest.raises(ValidationError) as err:
+        register_beneficiary(ctx, admin, applicant(rooms=rooms))
+    assert err.value.field == "rooms"
