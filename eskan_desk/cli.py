@@ -8,6 +8,7 @@ the rule, in the chosen language (``--lang``, ``ESKAN_LANG``; Arabic by default)
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import json
 import os
@@ -397,7 +398,14 @@ def cmd_requests_communicate(args: argparse.Namespace) -> int:
 def cmd_requests_document(args: argparse.Namespace) -> int:
     from eskan_desk.services.requests import set_document
 
-    data = args.file.read_bytes() if args.file else None
+    try:
+        data = args.file.read_bytes() if args.file else None
+    except OSError as exc:  # no such file, a folder, not readable
+        raise ValidationError(
+            "file",
+            N_("cannot be read: {path} ({reason})"),
+            {"path": args.file, "reason": exc.strerror or exc},
+        ) from exc
     view = with_store(
         args,
         lambda ctx: set_document(
@@ -745,6 +753,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_REFUSED
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader went away (``eskan search … | head -1``)
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -536,6 +536,7 @@ class SyncClient:
         The outcome (last success, or the last error) is kept for the sync page.
         """
         delay = backoff_s
+        attempts = max(1, attempts)  # "--attempts 0" still makes the one try asked for
         for attempt in range(1, attempts + 1):
             try:
                 pushed = self.push()

@@ -49,8 +49,12 @@ class HttpTransport:
     """HTTP or HTTPS to ``eskan-hq serve``; one short connection per request."""
 
     def __init__(self, url: str, *, timeout: float = READ_TIMEOUT_S) -> None:
-        parsed = urllib.parse.urlsplit(url.rstrip("/"))
-        if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        try:
+            parsed = urllib.parse.urlsplit(url.rstrip("/"))
+            host = parsed.hostname
+        except ValueError:  # "http://[::1": an unclosed bracket
+            parsed, host = None, None
+        if parsed is None or parsed.scheme not in ("http", "https") or not host:
             raise SyncError(
                 "hq_url",
                 N_("The HQ address must start with http:// or https://: {url}"),

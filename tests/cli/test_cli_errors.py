@@ -1,0 +1,50 @@
+"""Command-line mistakes end in one line naming the field and the rule, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from tests.cli.test_cli import ADD, ROOT, eskan, init_store
+
+
+def test_a_document_file_that_cannot_be_read(tmp_path):
+    store = init_store(tmp_path / "d")
+    for path in (tmp_path / "nowhere.pdf", tmp_path):  # missing, and a folder
+        r = eskan(
+            store, "requests", "document", "KMS-REQ-2026-000001", "family_card", "--file", str(path)
+        )
+        assert r.returncode == 1, r.stderr
+        assert "Traceback" not in r.stderr and "الملف" in r.stderr and str(path) in r.stderr
+
+
+def test_an_hq_address_that_is_not_a_url(tmp_path):
+    store = init_store(tmp_path / "d")
+    r = eskan(store, "sync", "enroll", "--hq", "http://[::1", "--code", "ABCD-EFGH")
+    assert "Traceback" not in r.stderr and "http://[::1" in r.stderr
+    assert r.returncode != 0
+
+
+def test_a_reader_that_stops_early_is_not_an_error(tmp_path):
+    store = init_store(tmp_path / "d")
+    assert eskan(store, *ADD).returncode == 0
+    env = {**os.environ, "ESKAN_LANG": "ar", "PYTHONPATH": str(ROOT)}
+    reader = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "eskan_desk.cli",
+            "--data-dir",
+            str(store),
+            "search",
+            "نورة",
+            "--json",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    reader.stdout.close()  # like "| head -0": nobody reads
+    _out, err = reader.communicate(timeout=120)
+    assert b"Traceback" not in err and b"BrokenPipe" not in err
