@@ -75,7 +75,46 @@ def sign(key: str, data: dict[str, Any]) -> str:
 
 
 def verify_signature(key: str, data: dict[str, Any], signature: str) -> bool:
-    return hmac.compare_digest(sign(key, data), signature or "")
+    if not isinstance(signature, str) or not signature.isascii():
+        return False
+    try:
+        expected = sign(key, data)
+    except (RecursionError, ValueError, TypeError):  # nothing HQ or a branch could have signed
+        return False
+    return hmac.compare_digest(expected, signature)
+
+
+def _loads(data: bytes | str) -> Any:
+    """JSON from a file or a request: RecursionError (nesting deeper than the parser goes) is
+    raised as ValueError, like every other JSON that cannot be read."""
+    try:
+        return json.loads(data)
+    except RecursionError as exc:
+        raise ValueError("nested too deeply") from exc
+
+
+# The batch header's fields and their JSON types (bool is an int to Python: refused apart).
+_HEADER_TYPES: dict[str, type | tuple[type, ...]] = {
+    "device_id": str,
+    "seq": int,
+    "schema": (str, int),
+    "count": int,
+    "body_sha256": str,
+    "body_bytes": int,
+    "signature": str,
+}
+
+
+def _header_ok(header: Any, fields: dict[str, type | tuple[type, ...]]) -> bool:
+    if not isinstance(header, dict):
+        return False
+    if not all(
+        k in header and isinstance(header[k], t) and not isinstance(header[k], bool)
+        for k, t in fields.items()
+    ):
+        return False
+    device = header.get("device_id")
+    return device is None or (len(device) <= 64 and "\x00" not in device)  # an id, as HQ keeps
 
 
 def content_hash(text: bytes) -> str:
@@ -117,7 +156,16 @@ class Batch:
         try:
             raw = gzip.decompress(self.body).decode()
             changes, hashes = _split_changes(raw)
-        except (OSError, EOFError, zlib.error, ValueError, KeyError, TypeError, IndexError) as exc:
+        except (
+            OSError,
+            EOFError,
+            zlib.error,
+            ValueError,
+            KeyError,
+            TypeError,
+            IndexError,
+            RecursionError,
+        ) as exc:
             raise BatchError("corrupt", N_("The batch body cannot be read.")) from exc
         if not isinstance(changes, list) or len(changes) != self.header.get("count"):
             raise BatchError("corrupt", N_("The batch body does not hold what its header says."))
@@ -152,7 +200,7 @@ def _split_changes(raw: str) -> tuple[Any, list[str]]:
             if raw[j] != ",":
                 break  # not the compact form: read it the general way
             i = j + 1
-    changes = json.loads(raw)["changes"]
+    changes = _loads(raw)["changes"]
     if not isinstance(changes, list):
         return changes, []
     return changes, [content_hash(canonical(c)) for c in changes]
@@ -238,11 +286,10 @@ def parse_batch(data: bytes) -> Batch:
     if n > MAX_HEADER_BYTES or len(data) < 4 + n:
         raise BatchError("truncated", N_("The batch is truncated."))
     try:
-        header = json.loads(data[4 : 4 + n])
+        header = _loads(data[4 : 4 + n])
     except ValueError as exc:
         raise BatchError("corrupt", N_("The batch header cannot be read.")) from exc
-    required = ("device_id", "seq", "schema", "count", "body_sha256", "body_bytes", "signature")
-    if not isinstance(header, dict) or any(k not in header for k in required):
+    if not _header_ok(header, _HEADER_TYPES):
         raise BatchError("corrupt", N_("The batch header cannot be read."))
     body = data[4 + n :]
     if len(body) < int(header["body_bytes"]):
@@ -305,10 +352,10 @@ def read_batch_file(inp: BinaryIO) -> tuple[dict[str, Any], list[Batch]]:
     if inp.read(len(FILE_MAGIC)) != FILE_MAGIC:
         raise BatchError("not_a_batch_file", N_("This is not an Eskan Desk batch file."))
     try:
-        header = json.loads(_read_frame(inp, MAX_HEADER_BYTES))
+        header = _loads(_read_frame(inp, MAX_HEADER_BYTES))
     except ValueError as exc:
         raise BatchError("corrupt", N_("The file is damaged or not a batch file.")) from exc
-    if not isinstance(header, dict) or "device_id" not in header or "signature" not in header:
+    if not _header_ok(header, {"device_id": str, "signature": str}):
         raise BatchError("corrupt", N_("The file is damaged or not a batch file."))
     batches = []
     while True:
@@ -340,16 +387,21 @@ def read_answer(inp: BinaryIO, key: str) -> dict[str, Any]:
     if inp.read(len(ACK_MAGIC)) != ACK_MAGIC:
         raise BatchError("not_an_answer_file", N_("This is not an answer file from HQ."))
     try:
-        head = json.loads(_read_frame(inp, MAX_HEADER_BYTES))
+        head = _loads(_read_frame(inp, MAX_HEADER_BYTES))
         body = _read_frame(inp, 1 << 34)
     except ValueError as exc:
         raise BatchError("corrupt", N_("The answer file is damaged.")) from exc
+    if not _header_ok(head, {"body_sha256": str, "signature": str}):
+        raise BatchError("corrupt", N_("The answer file is damaged."))
     unsigned = {k: v for k, v in head.items() if k != "signature"}
     if hashlib.sha256(body).hexdigest() != head.get("body_sha256"):
         raise BatchError("checksum", N_("The answer file is damaged: its checksum does not match."))
     if not verify_signature(key, unsigned, head.get("signature", "")):
         raise BatchError("signature", N_("The answer file was not made by HQ for this device."))
     try:
-        return json.loads(gzip.decompress(body))
+        answer = _loads(gzip.decompress(body))
     except (OSError, EOFError, zlib.error, ValueError) as exc:
         raise BatchError("corrupt", N_("The answer file is damaged.")) from exc
+    if not isinstance(answer, dict):
+        raise BatchError("corrupt", N_("The answer file is damaged."))
+    return answer

@@ -103,7 +103,7 @@ def create_app(hq: HQ) -> FastAPI:
             data = json.loads(raw)
             code, branch = str(data["code"]), dict(data["branch"])
             branch["id"], branch["code"] = str(branch["id"]), str(branch["code"])
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, RecursionError) as exc:
             raise HQError(400, "corrupt", N_("The enrollment request cannot be read.")) from exc
         return await run_in_threadpool(hq.enroll, code, branch, str(data.get("device_name", "")))
 

@@ -843,3 +843,21 @@ def test_usb_export_again_before_the_answer_resends_the_same_batches(make_branch
     assert pending(kms) == 1  # batches 1 and 2 acknowledged; batch 3 (one change) not yet
     SyncClient(kms).import_answer(tmp_path / "second.answer")
     assert pending(kms) == 0
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        b"[" * 30_000 + b"]" * 30_000,
+        b'{"device_id": ["x"], "seq": 1, "schema": "0009", "count": 0, "body_sha256": "0",'
+        b' "body_bytes": 0, "signature": "ab"}',
+        b'{"device_id": "x", "seq": 1, "schema": "0009", "count": 0, "body_sha256": "0",'
+        b' "body_bytes": "abc", "signature": "ab"}',
+    ],
+)
+def test_a_crafted_header_gets_400_not_a_server_error(hq, hq_server, header):
+    import struct
+
+    status, body = post_batch(hq_server.url, struct.pack(">I", len(header)) + header)
+    assert (status, body["error"]) == (400, "corrupt")
+    assert health(hq_server.url) == 200
