@@ -171,8 +171,14 @@ def cmd_import(args: argparse.Namespace) -> int:
                 path=args.out,
             )
         )
-        if report["error"]:
-            print(report["error"].get("message", ""), file=sys.stderr)
+        if report["error"]:  # HQ's refusal, from the catalog in the language asked for
+            error = report["error"]
+            refusal = SyncError(
+                error.get("error", "refused"),
+                error.get("message_id") or error.get("message", ""),
+                error.get("params") or {},
+            )
+            print(i18n.render_error(refusal), file=sys.stderr)
     return 0 if not report["error"] else 1
 
 

@@ -861,3 +861,21 @@ def test_a_crafted_header_gets_400_not_a_server_error(hq, hq_server, header):
     status, body = post_batch(hq_server.url, struct.pack(">I", len(header)) + header)
     assert (status, body["error"]) == (400, "corrupt")
     assert health(hq_server.url) == 200
+
+
+def test_hq_import_says_its_refusal_in_the_language_asked_for(usb, hq, hq_url, tmp_path):
+    """A file whose first batch is missing: HQ applies nothing and says which batch it expected,
+    from the catalog (the message was printed as HQ's English text)."""
+    _abh, kms, batches = usb
+    with open(batches, "rb") as inp:
+        header, frames = protocol.read_batch_file(inp)
+    head = {k: v for k, v in header.items() if k != "signature"}
+    cut = tmp_path / "cut.eskan-batches"
+    with open(cut, "wb") as out:
+        protocol.write_batch_file(
+            out, header=head, key=SyncClient(kms).identity.key, batches=iter(frames[1:])
+        )
+    done = hq_import(hq_url, cut, tmp_path / "cut.answer", lang="ar")
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    refusal = done.stderr.strip().splitlines()[-1]
+    assert ARABIC.search(refusal) and "expected" not in refusal, refusal
