@@ -36,17 +36,18 @@ def default_database_url() -> str:
 
 
 def _open(args: argparse.Namespace) -> Any:
-    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.exc import DBAPIError
 
     from eskan_desk.domain.markers import N_
     from eskan_desk.sync.hq import HQ
 
     try:
         return HQ.open(args.database_url)
-    except OperationalError as exc:
+    except DBAPIError as exc:  # unreachable, refused, or not a database (a damaged file)
+        reason = (str(exc.orig).strip().splitlines() or [type(exc.orig).__name__])[0]
         raise _DatabaseError(
             N_("Cannot open the HQ database {url}: {reason}"),
-            {"url": _safe_url(args.database_url), "reason": str(exc.orig).strip().splitlines()[0]},
+            {"url": _safe_url(args.database_url), "reason": reason},
         ) from exc
 
 

@@ -48,3 +48,13 @@ def test_a_reader_that_stops_early_is_not_an_error(tmp_path):
     reader.stdout.close()  # like "| head -0": nobody reads
     _out, err = reader.communicate(timeout=120)
     assert b"Traceback" not in err and b"BrokenPipe" not in err
+
+
+def test_eskan_hq_on_a_file_that_is_not_a_database(tmp_path):
+    from tests.sync.conftest import run_cli
+
+    garbage = tmp_path / "hq.db"
+    garbage.write_bytes(b"\x13not a database\x00" * 400)
+    done = run_cli("hq", "--database-url", f"sqlite:///{garbage}", "branches")
+    assert done.returncode == 3, (done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr and str(garbage) in done.stderr
