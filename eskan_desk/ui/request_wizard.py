@@ -33,7 +33,7 @@ from eskan_desk.services.declarations import record_declaration
 from eskan_desk.services.request_dto import RequestView
 from eskan_desk.services.request_workflow import submit_request
 from eskan_desk.ui.forms import ChoiceBox, FieldSet
-from eskan_desk.ui.look import ui_font
+from eskan_desk.ui.look import leading_alignment, ui_font
 from eskan_desk.ui.session import Page
 from eskan_desk.ui.signature_pad import SignaturePad
 
@@ -57,6 +57,7 @@ class RequestWizardPage(Page):
         self.beneficiary_id = ""
         self.request: RequestView | None = None
         self.previews: list = []  # PdfPreview dialogs kept alive while open
+        self.back_buttons: list[QPushButton] = []
         outer = QVBoxLayout(self)
         self.heading = QLabel(self)
         self.heading.setFont(ui_font(15, bold=True))
@@ -96,6 +97,21 @@ class RequestWizardPage(Page):
         layout.addWidget(text)
         return page, layout
 
+    def _nav_row(self, layout: QVBoxLayout, page: QWidget, back_to: int | None, forward) -> None:
+        """Back on the leading side, the step's way forward on the trailing side: right and
+        left in Arabic, where the steps run from right to left. No way back to the details
+        once the request exists: they made it."""
+        row = QHBoxLayout()
+        if back_to is not None:
+            back = QPushButton(_("Back"), page)
+            back.clicked.connect(lambda: self.go(back_to))
+            row.addWidget(back)
+            self.back_buttons.append(back)
+        row.addStretch(1)
+        if forward is not None:
+            row.addWidget(forward)
+        layout.addLayout(row)
+
     def _details_step(self) -> QWidget:
         page, layout = self._page(N_("Which service does the applicant ask for?"))
         self.details = FieldSet(page)
@@ -108,7 +124,7 @@ class RequestWizardPage(Page):
         layout.addStretch(1)
         self.create_button = QPushButton(_("Next"), page)
         self.create_button.clicked.connect(self.create)
-        layout.addWidget(self.create_button, 0, Qt.AlignmentFlag.AlignLeading)
+        self._nav_row(layout, page, None, self.create_button)
         return page
 
     def _documents_step(self) -> QWidget:
@@ -120,7 +136,7 @@ class RequestWizardPage(Page):
         layout.addStretch(1)
         self.documents_next = QPushButton(_("Next"), page)
         self.documents_next.clicked.connect(lambda: self.go(2))
-        layout.addWidget(self.documents_next, 0, Qt.AlignmentFlag.AlignLeading)
+        self._nav_row(layout, page, None, self.documents_next)
         return page
 
     def _verify_step(self) -> QWidget:
@@ -137,11 +153,12 @@ class RequestWizardPage(Page):
         self.verify_button = QPushButton(_("Record data as verified"), page)
         self.edit_button = QPushButton(_("Edit the file"), page)
         self.verify_next = QPushButton(_("Next"), page)
-        for b in (self.verify_button, self.edit_button, self.verify_next):
+        for b in (self.verify_button, self.edit_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         layout.addLayout(buttons)
         layout.addStretch(1)
+        self._nav_row(layout, page, 1, self.verify_next)
         self.verify_button.clicked.connect(self.verify)
         self.edit_button.clicked.connect(
             lambda: self.session.events.changed.emit("edit_request", self.beneficiary_id)
@@ -161,7 +178,9 @@ class RequestWizardPage(Page):
         self.print_declaration_button.clicked.connect(lambda: self.preview("declaration"))
         layout.addWidget(self.print_declaration_button, 0, Qt.AlignmentFlag.AlignLeading)
         self.pad = SignaturePad(page)
-        layout.addWidget(self.pad, 0, Qt.AlignmentFlag.AlignHCenter)
+        # Lined up with the text above it; the pad itself is never mirrored, so its side is
+        # given absolutely.
+        layout.addWidget(self.pad, 0, leading_alignment())
         row = QHBoxLayout()
         self.clear_button = QPushButton(_("Clear the signature"), page)
         self.paper_check = QCheckBox(_("Signed on paper"), page)
@@ -174,6 +193,7 @@ class RequestWizardPage(Page):
         self.declaration_state = QLabel(page)
         layout.addWidget(self.declaration_state)
         layout.addStretch(1)
+        self._nav_row(layout, page, 2, None)  # recording the signature goes on
         self.scan: bytes | None = None
         self.clear_button.clicked.connect(self.pad.clear)
         self.scan_button.clicked.connect(self.choose_scan)
@@ -193,8 +213,8 @@ class RequestWizardPage(Page):
         layout.addWidget(self.submit_summary)
         self.submit_button = QPushButton(_("Submit the request"), page)
         self.submit_button.clicked.connect(self.submit)
-        layout.addWidget(self.submit_button, 0, Qt.AlignmentFlag.AlignLeading)
         layout.addStretch(1)
+        self._nav_row(layout, page, 3, self.submit_button)
         return page
 
     def _receipt_step(self) -> QWidget:

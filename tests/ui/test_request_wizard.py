@@ -50,6 +50,10 @@ def test_walk_in_to_receipt_then_decision_after_day_14(session, qtbot, ctx, cloc
 
     wizard.go(2)
     assert not wizard.verify_next.isEnabled()  # data not verified yet
+    (back,) = [b for b in wizard.back_buttons if b.isVisibleTo(wizard.stack.currentWidget())]
+    back.click()  # to the documents; never back to the details that made the request
+    assert wizard.stack.currentIndex() == 1
+    wizard.documents_next.click()
     wizard.verify_button.click()
     assert wizard.verify_next.isEnabled()
 
