@@ -96,6 +96,12 @@ class FieldSet(QWidget):
         error.hide()
         box.addWidget(error)
         self.form.addRow(_(label), holder)
+        if isinstance(editor, QPlainTextEdit) and i18n.is_rtl():
+            # An empty box put its cursor on the left, where nothing Arabic starts: lines
+            # start on the right (each line keeps the direction of its own text).
+            option = editor.document().defaultTextOption()
+            option.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignAbsolute)
+            editor.document().setDefaultTextOption(option)
         editor.setObjectName(code)
         self.editors[code] = editor
         self.errors[code] = error

@@ -114,3 +114,12 @@ def test_dialog_buttons_use_the_apps_own_words(session, qtbot, ben):
     (box,) = dialog.findChildren(QDialogButtonBox)
     assert box.button(QDialogButtonBox.StandardButton.Save).text() == "حفظ"
     assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == "إلغاء"
+
+
+def test_an_empty_summary_starts_on_the_right(session, qtbot, ben):
+    dialog = ContactDialog(session, beneficiary_id=ben.id, beneficiary_name=ben.full_name)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.summary.setFocus()
+    qtbot.waitUntil(dialog.summary.isVisible)
+    assert dialog.summary.cursorRect().x() > dialog.summary.viewport().width() // 2
