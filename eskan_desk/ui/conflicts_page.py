@@ -56,9 +56,9 @@ COLUMNS = (
     N_("Record"),
     N_("Field"),
     N_("Value in the record"),
-    N_("Written by"),
+    N_("Where the record's value was written"),  # branch · device
     N_("Other value"),
-    N_("Written by"),
+    N_("Where the other value was written"),
     N_("Date"),
 )
 # Field codes whose values are codes of a labelled list: shown by their label.
