@@ -66,6 +66,7 @@ FOLLOW_UP_COLUMNS = (  # at 1280 pixels the summary keeps about 115 of its panel
     (N_("Channel"), 94),
     (N_("Summary"), 0),
 )
+FOLLOW_UP_DATE_COLUMN = 2
 RECENT_COLUMNS = (
     (N_("Time of contact"), 115),
     (N_("Channel"), 110),
@@ -203,6 +204,8 @@ class DashboardPage(Page):
         # there get the width; the chart and the waiting list fit the narrower side.
         self.due_panel, self.due_table, self.due_done = self._follow_up_panel()
         self.overdue_panel, self.overdue_table, self.overdue_done = self._follow_up_panel()
+        # Every follow-up due today has today's date: the summary gets that width instead.
+        self.due_table.setColumnHidden(FOLLOW_UP_DATE_COLUMN, True)
         grid.addWidget(self.due_panel, 0, 0)
         grid.addWidget(self.overdue_panel, 1, 0)
         grid.addWidget(self._build_recent(), 2, 0)

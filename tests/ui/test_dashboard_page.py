@@ -87,6 +87,7 @@ def test_shows_names_counts_and_the_date_right_to_left(page):
     assert cells(page.due_table, 1) == ["\u2066" + page.family.file_no + "\u2069"]
     assert cells(page.due_table, 3) == ["الموقع الإلكتروني للجمعية"]
     assert cells(page.overdue_table, 2) == ["24 نوفمبر 2026"]
+    assert page.due_table.isColumnHidden(2) and not page.overdue_table.isColumnHidden(2)
     assert page.due_panel.title.text().endswith("(\u20661\u2069)")
     assert page.recent_table.rowCount() == 4
     assert cells(page.recent_table, 2) == [NAME] * 4
