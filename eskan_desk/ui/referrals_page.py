@@ -151,7 +151,7 @@ class ReferralsPage(Page):
         layout.addWidget(self.empty)
         self.accept_button = QPushButton(_("Accept"), self)
         self.reject_button = QPushButton(_("Reject"), self)
-        self.done_button = QPushButton(_("Done"), self)
+        self.done_button = QPushButton(_("Close the referral"), self)
         self.open_button = QPushButton(_("Open file"), self)
         self.accept_button.clicked.connect(self.accept_selected)
         self.reject_button.clicked.connect(self.reject_selected)

@@ -89,6 +89,11 @@ class RegistryPage(Page):
         layout.addWidget(self.table, 1)
         self.open_button.clicked.connect(self.open_selected)
         self.call_button.clicked.connect(self.call_selected)
+        # Open and log a call act on the selected file: usable only when there is one.
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.model.modelReset.connect(self._update_buttons)
+        self.model.rowsInserted.connect(self._update_buttons)
+        self._update_buttons()
         self.new_button.clicked.connect(
             lambda: self.session.events.changed.emit("new_registration", "")
         )
@@ -148,6 +153,11 @@ class RegistryPage(Page):
         if rows:
             return self.model.row_at(rows[0].row())
         return self.model.row_at(0) if self.model.rowCount() == 1 else None
+
+    def _update_buttons(self, *_args: object) -> None:
+        chosen = self.selected() is not None
+        self.open_button.setEnabled(chosen)
+        self.call_button.setEnabled(chosen)
 
     def open_selected(self) -> None:
         row = self.selected()

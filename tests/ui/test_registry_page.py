@@ -38,9 +38,11 @@ def test_typing_arabic_searches_as_you_type(window):
     assert window.search_box.text() == "احمد عبدالله"
     assert window.model.rowCount() == 1
     assert window.model.row_at(0).full_name == "أحمد عبد الله سعيد العسيري"
+    assert window.open_button.isEnabled() and window.call_button.isEnabled()
     window.search_box.clear()
     type_text(window.search_box, "زززز")
     assert window.model.rowCount() == 0
+    assert not window.open_button.isEnabled() and not window.call_button.isEnabled()
 
 
 def test_stale_results_are_dropped(window):
