@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from eskan_desk import __version__, i18n
 from eskan_desk.app import AppContext, open_context
+from eskan_desk.cli_parser import Parser, start_language
 from eskan_desk.domain.enums import Channel
 from eskan_desk.domain.errors import EskanError, StoreError, ValidationError
 from eskan_desk.i18n import N_, _
@@ -506,7 +507,7 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = Parser(add_help=False)
     common.add_argument(
         "--data-dir",
         type=Path,
@@ -531,9 +532,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="staff username to act as (default: ESKAN_USER or the first admin)",
     )
 
-    p = argparse.ArgumentParser(
-        prog="eskan", parents=[common], description="Eskan Desk command line"
-    )
+    p = Parser(prog="eskan", parents=[common], description="Eskan Desk command line")
     p.add_argument("--version", action="version", version=f"eskan {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -737,6 +736,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    start_language(argv)
     parser = build_parser()
     args = parser.parse_args(argv)
     args.data_dir = getattr(args, "data_dir", None)

@@ -20,6 +20,7 @@ from typing import Any
 import platformdirs
 
 from eskan_desk import __version__, i18n
+from eskan_desk.cli_parser import Parser, start_language
 from eskan_desk.domain.errors import EskanError, SyncError
 from eskan_desk.i18n import _
 
@@ -260,7 +261,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = Parser(add_help=False)
     common.add_argument(
         "--database-url",
         default=argparse.SUPPRESS,
@@ -268,9 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
     common.add_argument("--lang", choices=i18n.LANGUAGES, default=argparse.SUPPRESS)
-    p = argparse.ArgumentParser(
-        prog="eskan-hq", parents=[common], description="Eskan Desk headquarters"
-    )
+    p = Parser(prog="eskan-hq", parents=[common], description="Eskan Desk headquarters")
     p.add_argument("--version", action="version", version=f"eskan-hq {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -309,6 +308,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    start_language(argv)
     args = build_parser().parse_args(argv)
     args.database_url = getattr(args, "database_url", None) or default_database_url()
     args.json = getattr(args, "json", False)

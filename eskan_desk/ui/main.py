@@ -42,7 +42,10 @@ PRELOAD_WINDOW = (
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="eskan-desk", description="Eskan Desk desktop application")
+    from eskan_desk.cli_parser import Parser, start_language
+
+    start_language(list(sys.argv[1:] if argv is None else argv))  # for a mistake in argv
+    p = Parser(prog="eskan-desk", description="Eskan Desk desktop application")
     p.add_argument("--data-dir", type=Path, help="data folder (default: ESKAN_DATA_DIR)")
     p.add_argument(
         "--lang",

@@ -58,3 +58,12 @@ def test_eskan_hq_on_a_file_that_is_not_a_database(tmp_path):
     done = run_cli("hq", "--database-url", f"sqlite:///{garbage}", "branches")
     assert done.returncode == 3, (done.stdout, done.stderr)
     assert "Traceback" not in done.stderr and str(garbage) in done.stderr
+
+
+def test_a_mistaken_command_line_is_one_line_in_the_ui_language(tmp_path):
+    store = init_store(tmp_path / "d")
+    r = eskan(store, "search", "--limit", "abc", "نورة")
+    assert r.returncode == 2
+    assert r.stderr.count("\n") == 1 and "--limit" in r.stderr and "قيمة غير صالحة" in r.stderr
+    r = eskan(store, "search", "--limit", "abc", "x", lang="en")
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "invalid int value" in r.stderr
