@@ -23,6 +23,7 @@ from eskan_desk.domain.text import remove_invisible
 RIYADH = ZoneInfo("Asia/Riyadh")
 HIJRI_GREGORIAN_RANGE = (date(1924, 8, 1), date(2077, 11, 16))
 HIJRI_YEARS = range(1300, 1501)  # a 4-digit year in this range is read as Hijri
+FIRST_TABLE_YEAR = 1343  # the first Hijri year of the Umm al-Qura tables
 GREGORIAN_YEARS = range(1900, 2101)
 MAX_AGE_YEARS = 120
 HIJRI_YEAR_ONLY_MONTH = 7  # IDs without a known birthday carry 1 Rajab
@@ -140,6 +141,12 @@ def from_hijri(year: int, month: int, day: int, *, field: str = "birth_date") ->
     Raises:
         ValidationError: The date does not exist or lies outside the tables.
     """
+    if year < FIRST_TABLE_YEAR:  # 1300-1342 read as Hijri, before the Umm al-Qura tables
+        raise ValidationError(
+            field,
+            N_("is a Hijri date before {year}, which cannot be converted: enter it in Gregorian"),
+            {"year": FIRST_TABLE_YEAR},
+        )
     try:
         g = Hijri(year, month, day).to_gregorian()
     except (ValueError, OverflowError) as exc:

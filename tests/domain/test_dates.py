@@ -79,7 +79,7 @@ def test_unknown_language_or_digits():
 
 
 @pytest.mark.parametrize(
-    ("y", "m", "d"), [(1448, 3, 30), (1448, 13, 1), (1448, 1, 0), (1340, 1, 1), (1501, 1, 1)]
+    ("y", "m", "d"), [(1448, 3, 30), (1448, 13, 1), (1448, 1, 0), (1501, 1, 1)]
 )
 def test_invalid_hijri_dates(y, m, d):
     with pytest.raises(ValidationError) as info:
@@ -153,7 +153,7 @@ def test_parse_birth_date(raw, expected):
         ("2200", NOT_A_DATE),
         ("1250", NOT_A_DATE),
         ("1448-03-30", "is not a valid Hijri date"),
-        ("1340", "is not a valid Hijri date"),
+        ("1340", "is a Hijri date before {year}, which cannot be converted: enter it in Gregorian"),
         ("2026-11-28", "cannot be in the future"),
         ("1448-06-18", "cannot be in the future"),
         ("2027", "cannot be in the future"),
@@ -213,3 +213,11 @@ def test_a_summary_week_at_the_ends_of_the_calendar_is_refused(day):
     with pytest.raises(ValidationError) as err:
         check_week(day, today=date(2026, 11, 27))
     assert err.value.field == "week"
+
+
+def test_a_hijri_birth_year_before_the_tables_asks_for_the_gregorian_date():
+    with pytest.raises(ValidationError) as err:
+        parse_birth_date("1330-05-01", today=date(2026, 11, 27))
+    assert err.value.params == {"year": 1343}
+    value, _calendar, _precision = parse_birth_date("1912-03-01", today=date(2026, 11, 27))
+    assert value == date(1912, 3, 1)  # the same person, entered in Gregorian
