@@ -126,6 +126,11 @@ class PermissionDeniedError(EskanError):
     """The signed-in staff member's role may not do this."""
 
 
+class OutputError(EskanError):
+    """A file the user asked for (a PDF, an export, a backup) cannot be written there: no such
+    folder, a folder in its place, no space. Refused like a field (exit 1); the store is fine."""
+
+
 class StoreError(EskanError):
     """The data store cannot be opened or written (missing, locked, full, corrupt)."""
 

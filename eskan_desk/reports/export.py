@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from eskan_desk.app import AppContext
-from eskan_desk.domain.errors import StoreError, ValidationError
+from eskan_desk.domain.errors import OutputError, ValidationError
 from eskan_desk.domain.markers import N_
 from eskan_desk.reports.summary import WeeklySummary, compute_summary
 from eskan_desk.services.files import write_atomically
@@ -91,13 +91,13 @@ def check_destination(path: Path) -> Path:
     """Refuse, before any work, a destination that cannot be a file.
 
     Raises:
-        StoreError: The folder does not exist, or the path is a folder.
+        OutputError: The folder does not exist, or the path is a folder.
     """
     path = Path(path)
     if path.is_dir():
-        raise StoreError(N_("Cannot write {path}: it is a folder"), {"path": path})
+        raise OutputError(N_("Cannot write {path}: it is a folder"), {"path": path})
     if not path.resolve().parent.is_dir():
-        raise StoreError(
+        raise OutputError(
             N_("Cannot write {path}: the folder {folder} does not exist"),
             {"path": path, "folder": path.resolve().parent},
         )
@@ -132,7 +132,7 @@ def export_summary(
 
     Raises:
         ValidationError: An unknown format; a week in the future.
-        StoreError: ``out`` cannot be written (missing folder, a folder, no permission, full).
+        OutputError: ``out`` cannot be written (missing folder, a folder, no permission, full).
     """
     code = check_format(fmt)
     check_destination(out)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from eskan_desk.app import STORE_FILE, AppContext
-from eskan_desk.domain.errors import StoreError, ValidationError
+from eskan_desk.domain.errors import OutputError, StoreError, ValidationError
 from eskan_desk.domain.markers import N_
 from eskan_desk.models import migrate
 from eskan_desk.models.engine import LOCKED_MESSAGE
@@ -36,7 +36,7 @@ def backup_store(ctx: AppContext, out: Path) -> BackupInfo:
     """Copy the live store to ``out`` with SQLite's online backup (others may keep writing).
 
     Raises:
-        StoreError: the file cannot be written (no space, no folder); nothing is left behind.
+        OutputError: the file cannot be written (no space, no folder); nothing is left behind.
     """
     out = Path(out)
     folder = out.resolve().parent
@@ -44,7 +44,7 @@ def backup_store(ctx: AppContext, out: Path) -> BackupInfo:
         fd, tmp = tempfile.mkstemp(prefix=".eskan-backup-", suffix=".part", dir=folder)
         os.close(fd)
     except OSError as exc:
-        raise StoreError(
+        raise OutputError(
             N_("Cannot write {path}: {reason}"), {"path": out, "reason": exc.strerror}
         ) from exc
     raw = ctx.store.engine.raw_connection()
@@ -54,7 +54,7 @@ def backup_store(ctx: AppContext, out: Path) -> BackupInfo:
         os.replace(tmp, out)
     except (OSError, sqlite3.Error) as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise StoreError(
+        raise OutputError(
             N_("Cannot write {path}: {reason}"),
             {"path": out, "reason": getattr(exc, "strerror", None) or str(exc)},
         ) from exc

@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from eskan_desk.domain.errors import StoreError
+from eskan_desk.domain.errors import OutputError
 from eskan_desk.domain.markers import N_
 
 
@@ -14,13 +14,13 @@ def write_atomically(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` whole or not at all (no half-written PDF left behind).
 
     Raises:
-        StoreError: the folder does not exist or cannot be written.
+        OutputError: the folder does not exist or cannot be written.
     """
     folder = path.resolve().parent
     try:
         fd, tmp = tempfile.mkstemp(prefix=".eskan-", suffix=".part", dir=folder)
     except OSError as exc:
-        raise StoreError(
+        raise OutputError(
             N_("Cannot write {path}: {reason}"), {"path": path, "reason": exc.strerror}
         ) from exc
     try:
@@ -31,6 +31,6 @@ def write_atomically(path: Path, data: bytes) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise StoreError(
+        raise OutputError(
             N_("Cannot write {path}: {reason}"), {"path": path, "reason": exc.strerror}
         ) from exc

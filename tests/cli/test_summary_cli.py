@@ -65,10 +65,10 @@ def test_a_bad_date_and_a_future_week_are_refused_in_one_line(store, tmp_path):
     assert not out.exists()
 
 
-def test_an_unwritable_path_is_a_store_error_and_leaves_nothing(store, tmp_path):
+def test_an_unwritable_path_is_refused_and_leaves_nothing(store, tmp_path):
     out = tmp_path / "missing" / "week.xlsx"
     r = summary(store, "--format", "xlsx", "--out", str(out), lang="en")
-    assert r.returncode == 3 and "does not exist" in r.stderr
+    assert r.returncode == 1 and "does not exist" in r.stderr
     assert not out.parent.exists()
 
 

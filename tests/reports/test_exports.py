@@ -11,7 +11,7 @@ import os
 import openpyxl
 import pytest
 
-from eskan_desk.domain.errors import StoreError, ValidationError
+from eskan_desk.domain.errors import OutputError, ValidationError
 from eskan_desk.reports.csv_writer import render_csv
 from eskan_desk.reports.export import export_summary, render_summary
 from eskan_desk.reports.rows import summary_sections
@@ -187,10 +187,10 @@ def test_export_writes_whole_files(known, out_dir, fmt):
 
 
 def test_an_unwritable_path_is_refused_and_leaves_nothing(known, out_dir):
-    with pytest.raises(StoreError) as info:
+    with pytest.raises(OutputError) as info:
         export_summary(known, WEEK, "pdf", out_dir / "missing" / "week.pdf")
     assert "does not exist" in str(info.value)
-    with pytest.raises(StoreError):
+    with pytest.raises(OutputError):
         export_summary(known, WEEK, "xlsx", out_dir)  # a folder, not a file
     assert list(out_dir.iterdir()) == []
 
@@ -200,7 +200,7 @@ def test_a_write_that_fails_midway_leaves_no_partial_file(known, out_dir, monkey
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", full_disk)
-    with pytest.raises(StoreError):
+    with pytest.raises(OutputError):
         export_summary(known, WEEK, "csv", out_dir / "week.csv")
     assert list(out_dir.iterdir()) == []
 
