@@ -109,9 +109,13 @@ class Store:
         try:
             yield
         except (DBAPIError, sqlite3.Error) as exc:
-            err = unusable_store(exc, self.engine.url.database or "")
-            if err is None:
-                raise
+            self._explain(exc)
+            raise
+
+    def _explain(self, exc: BaseException) -> None:
+        """Raise the StoreError that explains ``exc``, if it says the store is unusable."""
+        err = unusable_store(exc, self.engine.url.database or "")
+        if err is not None:
             raise err from exc
 
     @contextmanager
@@ -136,12 +140,15 @@ class Store:
         if conn is None:
             conn = self._local.conn = self.engine.raw_connection()
             self._raw.append(conn)
-        with self._explained():
+        try:  # not _explained(): a try costs nothing here, on every keystroke's search
             cur = conn.driver_connection.execute(sql, params)
             try:
                 return cur.fetchall()
             finally:
                 cur.close()
+        except sqlite3.Error as exc:
+            self._explain(exc)
+            raise
 
     def dispose(self) -> None:
         for conn in self._raw:
