@@ -291,3 +291,34 @@ def test_the_timeline_fits_the_page_with_long_texts_in_tooltips(window, session,
     qtbot.waitUntil(lambda: page.timeline.isVisible())
     assert page.timeline.horizontalScrollBar().maximum() == 0
     assert page.timeline.item(0, 4).toolTip() == summary.strip()
+
+
+def test_switching_to_english_rebuilds_the_window_with_its_status_bar(
+    arabic_app, ctx, admin, qtbot
+):
+    """Saving another language rebuilds the window; what the worker was reading for the old
+    one is dropped with it, and the new one fills its status bar from the worker."""
+    import dataclasses
+
+    import shiboken6
+
+    from eskan_desk import i18n
+    from eskan_desk.services.settings import load_settings
+    from eskan_desk.services.settings_admin import update_settings
+    from eskan_desk.ui.look import apply_language
+    from eskan_desk.ui.main import Desk
+
+    desk = Desk(arabic_app, ctx, admin, 10)
+    try:
+        desk.start()
+        old = desk.window
+        update_settings(ctx, admin, dataclasses.replace(load_settings(ctx), language="en"))
+        old.session.events.changed.emit("settings", "")  # what the settings page announces
+        assert desk.window is not old
+        qtbot.waitUntil(lambda: not shiboken6.isValid(old), timeout=5000)
+        qtbot.waitUntil(lambda: "Branch" in desk.window.branch_label.text(), timeout=5000)
+        assert desk.window.windowTitle() == "Eskan Desk"
+    finally:
+        _close(desk, arabic_app)
+        apply_language(arabic_app, "ar")
+        i18n.set_language("ar")
