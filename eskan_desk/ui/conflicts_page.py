@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from eskan_desk.app import AppContext
 from eskan_desk.domain.dates import to_riyadh
 from eskan_desk.domain.enums import (
     BuildingCondition,
@@ -37,14 +36,12 @@ from eskan_desk.domain.errors import FIELD_LABELS, EskanError
 from eskan_desk.domain.permissions import ALLOWED, Action, can
 from eskan_desk.domain.phone import format_mobile_local
 from eskan_desk.i18n import N_, _, render_error
-from eskan_desk.services.staff import Actor
 from eskan_desk.services.sync_review import (
     KEPT,
     OTHER,
     WHOLE_ROW,
     ConflictView,
     list_conflicts,
-    open_conflict_count,
     resolve_conflict,
 )
 from eskan_desk.ui.dashboard_page import ltr
@@ -251,10 +248,3 @@ class ConflictsPage(Page):
         conflict = self.selected()
         if conflict is not None and self._beneficiary_of(conflict):
             self.session.events.open_beneficiary.emit(conflict.entity_id)
-
-
-def conflict_count(ctx: AppContext, actor: Actor) -> int:
-    """Open conflicts, for the navigation (0 for roles that do not resolve them)."""
-    if not can(actor.role, Action.RESOLVE_CONFLICTS):
-        return 0
-    return open_conflict_count(ctx)

@@ -23,10 +23,12 @@ from PySide6.QtWidgets import (
 from eskan_desk.app import AppContext
 from eskan_desk.domain.dates import format_dual, riyadh_today
 from eskan_desk.domain.errors import EskanError
+from eskan_desk.domain.permissions import Action, can
 from eskan_desk.i18n import _, current_language, render_error
 from eskan_desk.services import drafts
 from eskan_desk.services.beneficiaries import get_beneficiary
 from eskan_desk.services.staff import Actor, BranchView, current_branch
+from eskan_desk.services.sync_review import open_conflict_count
 from eskan_desk.services.sync_status import pending_changes
 from eskan_desk.ui.beneficiary_page import BeneficiaryPage
 from eskan_desk.ui.contact_dialog import ContactDialog
@@ -50,13 +52,12 @@ class StatusFacts(NamedTuple):
 
 def read_status(ctx: AppContext, actor: Actor) -> StatusFacts:
     """The status bar's figures, read on the database worker like every other read."""
-    from eskan_desk.ui.conflicts_page import conflict_count
-
+    resolves = can(actor.role, Action.RESOLVE_CONFLICTS)
     return StatusFacts(
         branch=current_branch(ctx),
         today=riyadh_today(ctx.now()),
         pending=pending_changes(ctx),
-        conflicts=conflict_count(ctx, actor),
+        conflicts=open_conflict_count(ctx) if resolves else 0,
     )
 
 
