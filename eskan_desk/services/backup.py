@@ -20,7 +20,7 @@ from eskan_desk.app import STORE_FILE, AppContext
 from eskan_desk.domain.errors import OutputError, StoreError, ValidationError
 from eskan_desk.domain.markers import N_
 from eskan_desk.models import migrate
-from eskan_desk.models.engine import LOCKED_MESSAGE
+from eskan_desk.models.engine import DAMAGED_MESSAGE, LOCKED_MESSAGE, unusable_store
 from eskan_desk.services.sync_status import IDENTITY_FILE
 
 
@@ -115,7 +115,7 @@ def restore_store(data_dir: Path, backup: Path) -> BackupInfo:
     data_dir = Path(data_dir)
     store = data_dir / STORE_FILE
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    held = _take_over(store) if store.exists() else None
+    held = _take_over(store) if store.exists() else None  # None too for a damaged store
     tmp: str | None = None
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
@@ -126,10 +126,10 @@ def restore_store(data_dir: Path, backup: Path) -> BackupInfo:
             contextlib.closing(sqlite3.connect(tmp)) as target,
         ):
             source.backup(target)
-        if held is not None:
+        if store.exists():
             keep = data_dir / "backups"
             keep.mkdir(exist_ok=True)
-            # Held exclusively and out of WAL mode, the file is the whole store as it is.
+            # Held exclusively and out of WAL mode (or damaged), the file is the whole store.
             shutil.copyfile(store, keep / f"eskan-before-restore-{stamp}.sqlite3")
         for suffix in ("-wal", "-shm"):
             Path(str(store) + suffix).unlink(missing_ok=True)
@@ -151,7 +151,7 @@ def restore_store(data_dir: Path, backup: Path) -> BackupInfo:
     return info
 
 
-def _take_over(store: Path) -> sqlite3.Connection:
+def _take_over(store: Path) -> sqlite3.Connection | None:
     """The live store, held exclusively until it is replaced: refused while any other program
     has it open. A program that kept it open would go on writing into the replaced file, and
     what it wrote would be in neither store.
@@ -160,7 +160,8 @@ def _take_over(store: Path) -> sqlite3.Connection:
     memory while open), so it tells whether another program has the store open; the WAL is
     checkpointed into the file on the way, so a copy of the file kept in ``backups/`` is the
     whole store. The exclusive transaction then keeps anyone from reading or writing it until
-    it is replaced.
+    it is replaced. A damaged store (the usual reason to restore) is not held: no program can
+    be using it.
     """
     conn = sqlite3.connect(store, timeout=0.2, isolation_level=None)
     try:
@@ -170,5 +171,8 @@ def _take_over(store: Path) -> sqlite3.Connection:
         conn.execute("BEGIN EXCLUSIVE")
     except sqlite3.Error as exc:
         conn.close()
+        explained = unusable_store(exc, store)
+        if explained is not None and explained.message == DAMAGED_MESSAGE:
+            return None
         raise StoreError(LOCKED_MESSAGE, {"path": store}) from exc
     return conn

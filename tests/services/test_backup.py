@@ -68,3 +68,17 @@ def test_an_empty_file_is_not_opened_as_a_store_without_init(tmp_path, clock):
     with pytest.raises(StoreError):
         open_context(data_dir, create=False, now=clock)
     assert (data_dir / STORE_FILE).stat().st_size == 0
+
+
+def test_a_damaged_store_is_replaced_and_kept(data_dir, clock, tmp_path):
+    ctx = open_context(data_dir, create=False, now=clock)
+    backup = backup_store(ctx, tmp_path / "b.bak")
+    ctx.close()
+    (data_dir / STORE_FILE).write_bytes(b"garbage, not a database" * 500)
+    for suffix in ("-wal", "-shm"):
+        (data_dir / (STORE_FILE + suffix)).unlink(missing_ok=True)
+    restore_store(data_dir, backup.path)
+    (kept,) = (data_dir / "backups").glob("eskan-before-restore-*.sqlite3")
+    assert kept.read_bytes().startswith(b"garbage")
+    ctx = open_context(data_dir, create=False, now=clock)
+    ctx.close()
