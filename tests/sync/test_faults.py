@@ -379,7 +379,11 @@ def test_hq_killed_while_applying_a_big_batch(make_branch, hq, hq_server, record
 
 def _kill_clients(ctx, hq, *, kills: int, seed: int, more: int) -> list[str]:
     """``kills`` times: add ``more`` contacts, run ``eskan sync --batch-size 20``, and once HQ
-    has applied one of its batches, SIGKILL it after a random delay; returns what happened."""
+    has applied a random number of its batches (within the first half, so a fast machine still
+    meets the kill mid-stream), SIGKILL it after a short random delay; returns what happened.
+
+    The point is counted in batches rather than seconds: a wall-clock delay let a fast machine
+    finish all its batches before the kill, and then the soak tested nothing."""
     rng = random.Random(seed)
     env = dict(os.environ, ESKAN_LANG="en")
     device = SyncClient(ctx).identity.device_id
@@ -387,6 +391,9 @@ def _kill_clients(ctx, hq, *, kills: int, seed: int, more: int) -> list[str]:
     for i in range(kills):
         if more:
             demo(ctx, contacts=more, seed=seed % 100_000 * 1000 + i)
+        batches = -(-pending(ctx) // 20)
+        target = rng.randint(1, max(1, batches // 2))
+        delay = rng.uniform(0.0, 0.02)
         seen = hq_count(hq, "SELECT count(*) FROM hq_batches WHERE device_id = :d", d=device)
         proc = subprocess.Popen(
             [str(BIN / "eskan"), "--data-dir", str(ctx.data_dir), "sync", "--batch-size", "20"],
@@ -397,17 +404,19 @@ def _kill_clients(ctx, hq, *, kills: int, seed: int, more: int) -> list[str]:
         deadline = time.monotonic() + 60
         while proc.poll() is None and time.monotonic() < deadline:
             n = hq_count(hq, "SELECT count(*) FROM hq_batches WHERE device_id = :d", d=device)
-            if n > seen:
-                break  # it is sending
-            time.sleep(0.01)
-        delay = rng.uniform(0.0, 0.8)
+            if n - seen >= target:
+                break
+            time.sleep(0.002)
         try:
             proc.wait(delay)
-            log.append(f"{i}: finished before {delay:.2f}s (rc {proc.returncode})")
+            log.append(f"{i}: finished before batch {target} of {batches} (rc {proc.returncode})")
         except subprocess.TimeoutExpired:
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait(10)
-            log.append(f"{i}: killed {delay:.2f}s into sending, {pending(ctx)} pending")
+            log.append(
+                f"{i}: killed {delay * 1000:.0f} ms after batch {target} of {batches}, "
+                f"{pending(ctx)} pending"
+            )
     return log
 
 
