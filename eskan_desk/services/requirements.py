@@ -12,6 +12,7 @@ checklists of new requests only.
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -98,8 +99,13 @@ def list_requirements(ctx: AppContext, request_type: str) -> list[RequirementVie
 def _clean_items(items: Iterable[tuple[str, str, bool]]) -> list[tuple[str, str, bool]]:
     cleaned: list[tuple[str, str, bool]] = []
     seen: set[str] = set()
-    for code_raw, label_raw, required in items:
+    items = list(items)
+    taken = {(code or "").strip().lower() for code, _label, _required in items}
+    for line, (code_raw, label_raw, required) in enumerate(items, start=1):
         code = (code_raw or "").strip().lower()
+        if not code:  # a document the administrator added: it gets a code of its own
+            code = _new_code(taken)
+            taken.add(code)
         if not _CODE.match(code):
             raise ValidationError(
                 "requirements",
@@ -109,13 +115,30 @@ def _clean_items(items: Iterable[tuple[str, str, bool]]) -> list[tuple[str, str,
         if code in seen:
             raise ValidationError("requirements", N_("{code} is listed twice"), {"code": code})
         seen.add(code)
-        label = clean_text(label_raw, "requirements", max_len=MAX_LABEL, required=True)
+        # The line is named: a screen of names shows no codes to point at.
+        label = clean_text(label_raw, "requirements", max_len=len(label_raw or "") + 1)
+        if not label:
+            raise ValidationError("requirements", N_("document {line} has no name"), {"line": line})
+        if len(label) > MAX_LABEL:
+            raise ValidationError(
+                "requirements",
+                N_("the name of document {line} is longer than {max} characters"),
+                {"line": line, "max": MAX_LABEL},
+            )
         cleaned.append((code, str(label), bool(required)))
     if len(cleaned) > MAX_ITEMS:
         raise ValidationError(
             "requirements", N_("must have at most {max} documents"), {"max": MAX_ITEMS}
         )
     return cleaned
+
+
+def _new_code(taken: set[str]) -> str:
+    """A code for a new document, random so that two devices adding one never collide."""
+    while True:
+        code = f"doc_{secrets.token_hex(4)}"
+        if code not in taken:
+            return code
 
 
 def set_requirements(
@@ -128,7 +151,8 @@ def set_requirements(
         actor: The administrator.
         request_type: The type whose list changes.
         items: ``(code, label, required)`` in the order to show them; an empty list means the
-            type asks for no documents.
+            type asks for no documents. An empty code is a new document: it gets a code of its
+            own (the screen never shows codes; they tie a request's checklist to the list).
 
     Returns:
         The list as now stored.

@@ -27,7 +27,11 @@ from eskan_desk.ui.session import UiSession
 
 
 class ChecklistBox(QGroupBox):
-    """One row per document: code, label (as printed on the form), required."""
+    """One row per document: its name (as printed on the form) and whether it is required.
+
+    Column 0 keeps each document's code out of sight: codes tie a request's checklist to this
+    list and mean nothing to the person editing it. A new row has none; the service gives it
+    one when the list is saved."""
 
     def __init__(self, session: UiSession, parent: QWidget | None = None) -> None:
         super().__init__(_("Documents checklists"), parent)
@@ -39,6 +43,7 @@ class ChecklistBox(QGroupBox):
         self.table.setHorizontalHeaderLabels([_("Code"), _("Document"), _("Required")])
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setColumnHidden(0, True)
         self.table.verticalHeader().setVisible(False)
         self.table.setMinimumHeight(180)
         layout.addWidget(self.table)
@@ -54,7 +59,7 @@ class ChecklistBox(QGroupBox):
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
         self.type_box.currentIndexChanged.connect(self.load)
-        self.add_button.clicked.connect(lambda: self._append("", "", True))
+        self.add_button.clicked.connect(self.add_document)
         self.remove_button.clicked.connect(lambda: self.table.removeRow(self.table.currentRow()))
         self.save_button.clicked.connect(self.save)
         self.setVisible(can(session.actor.role, Action.EDIT_DOCUMENT_REQUIREMENTS))
@@ -69,6 +74,13 @@ class ChecklistBox(QGroupBox):
         check.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
         check.setCheckState(Qt.CheckState.Checked if required else Qt.CheckState.Unchecked)
         self.table.setItem(row, 2, check)
+
+    def add_document(self) -> None:
+        """A new, required document at the end, its name open for typing."""
+        self._append("", "", True)
+        row = self.table.rowCount() - 1
+        self.table.setCurrentCell(row, 1)
+        self.table.editItem(self.table.item(row, 1))
 
     def load(self) -> None:
         self.table.setRowCount(0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -228,11 +230,27 @@ def test_an_empty_checklist_stays_empty(ctx, admin, family):
         [("Lease Contract!", "x", True)],
         [("lease", "x", True), ("lease", "y", False)],
         [("lease", "   ", True)],
+        [("lease", "x", True), ("", "", True)],
+        [("", "x" * 121, True)],
     ],
 )
 def test_bad_checklists_are_refused(ctx, admin, items):
     err = refused(ctx, ValidationError, set_requirements, ctx, admin, "rent", items)
     assert err.field == "requirements"
+    if not items[-1][0]:  # a new line is named by its place in the list
+        assert err.params["line"] == len(items)
+
+
+def test_new_documents_get_codes_of_their_own(ctx, admin):
+    items = [("lease_contract", "عقد الإيجار", True), ("", "تقرير مهندس", False), (" ", "صك", True)]
+    stored = set_requirements(ctx, admin, "rent", items)
+    codes = [r.code for r in stored]
+    assert codes[0] == "lease_contract" and len(set(codes)) == 3
+    assert all(re.fullmatch(r"doc_[0-9a-f]{8}", c) for c in codes[1:])
+    assert [(r.label, r.required) for r in stored] == [(label, req) for _c, label, req in items]
+    # Saved again as the screen sends it back (codes kept): nothing changes.
+    again = [(r.code, r.label, r.required) for r in stored]
+    assert [r.code for r in set_requirements(ctx, admin, "rent", again)] == codes
 
 
 # The declaration -----------------------------------------------------------------------------

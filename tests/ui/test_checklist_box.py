@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt
 
 from eskan_desk.services.beneficiaries import register_beneficiary
@@ -18,28 +20,33 @@ def test_admin_adds_a_document_and_new_requests_carry_it(session, qtbot, ctx):
     box.type_box.set_value("repair")
     before = len(box.items())
     assert before >= 2
+    # The administrator sees names only: the codes stay out of sight.
+    assert box.table.isColumnHidden(0) and not box.table.isColumnHidden(1)
     box.add_button.click()
     row = box.table.rowCount() - 1
-    box.table.item(row, 0).setText("engineer_report")
+    assert (box.table.currentRow(), box.table.currentColumn()) == (row, 1)
+    assert box.table.state() == box.table.State.EditingState  # the name is open for typing
     box.table.item(row, 1).setText("تقرير مهندس عن حالة المبنى")
     box.table.item(row, 2).setCheckState(Qt.CheckState.Unchecked)
     box.save()
-    codes = [r.code for r in list_requirements(ctx, "repair")]
-    assert codes[-1] == "engineer_report" and len(codes) == before + 1
+    stored = list_requirements(ctx, "repair")
+    assert len(stored) == before + 1
+    assert re.fullmatch(r"doc_[0-9a-f]{8}", stored[-1].code)
+    assert stored[-1].label == "تقرير مهندس عن حالة المبنى"
+    assert box.items()[-1][0] == stored[-1].code  # reloaded: saving again changes nothing
     ben = register_beneficiary(ctx, session.actor, applicant())
     r = create_request(ctx, session.actor, beneficiary_id=ben.id, type="repair")
-    added = [d for d in r.documents if d.code == "engineer_report"]
+    added = [d for d in r.documents if d.label == "تقرير مهندس عن حالة المبنى"]
     assert added and not added[0].required
 
 
-def test_a_bad_code_is_refused_beside_the_table(session, qtbot, ctx):
+def test_a_document_without_a_name_is_refused_beside_the_table(session, qtbot, ctx):
     box = ChecklistBox(session)
     qtbot.addWidget(box)
     box.add_button.click()
-    row = box.table.rowCount() - 1
-    box.table.item(row, 0).setText("Not A Code!")
-    box.table.item(row, 1).setText("x")
-    before = [r.code for r in list_requirements(ctx, box.type_box.value())]
+    before = list_requirements(ctx, box.type_box.value())
     box.save()
-    assert box.status.text()
-    assert [r.code for r in list_requirements(ctx, box.type_box.value())] == before
+    last = box.table.rowCount()
+    assert box.status.text() == f"قائمة المستندات المطلوبة: المستند {last} بلا اسم"
+    assert list_requirements(ctx, box.type_box.value()) == before
+    assert box.table.rowCount() == len(before) + 1  # what was on screen stays
