@@ -20,8 +20,16 @@ from typing import Any, TypeVar
 from eskan_desk import __version__, i18n
 from eskan_desk.app import AppContext, open_context
 from eskan_desk.cli_parser import Parser, start_language
-from eskan_desk.domain.enums import Channel
-from eskan_desk.domain.errors import EskanError, StoreError, ValidationError
+from eskan_desk.domain.enums import (
+    Category,
+    Channel,
+    ContactTopic,
+    HousingType,
+    LabeledEnum,
+    MaritalStatus,
+    NeedTier,
+)
+from eskan_desk.domain.errors import FIELD_LABELS, EskanError, StoreError, ValidationError
 from eskan_desk.i18n import N_, _
 
 EXIT_REFUSED, EXIT_USAGE, EXIT_STORE = 1, 2, 3
@@ -506,34 +514,71 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 # --- parser ---------------------------------------------------------------------------------
 
 
+# The codes a field of ``beneficiaries add`` takes, shown in its --help after its label.
+_FIELD_CODES: dict[str, type[LabeledEnum]] = {
+    "category": Category,
+    "need-tier": NeedTier,
+    "marital-status": MaritalStatus,
+    "housing-type": HousingType,
+}
+_FIELD_FORMATS = {"birth-date": "YYYY-MM-DD", "iban": "SA…", "mobile": "05XXXXXXXX"}
+
+
+def _field_help(option: str) -> str:
+    """``--help`` for a field option: the form's label for it, then its codes or format."""
+    label = i18n.gettext(FIELD_LABELS[option.replace("-", "_")])
+    if option in _FIELD_CODES:
+        return f"{label}: " + ", ".join(c.value for c in _FIELD_CODES[option])
+    if option in _FIELD_FORMATS:
+        return f"{label}: {_FIELD_FORMATS[option]}"
+    return label
+
+
+def _demo_sizes(sp: argparse.ArgumentParser) -> None:
+    sp.add_argument(
+        "--beneficiaries", type=int, default=300, help=_("families to add (default 300)")
+    )
+    sp.add_argument("--contacts", type=int, default=3000, help=_("contacts to add (default 3000)"))
+    sp.add_argument(
+        "--seed", type=int, default=2111, help=_("the same seed gives the same data (default 2111)")
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from eskan_desk.domain.requests import RequestStatus
+
     common = Parser(add_help=False)
     common.add_argument(
         "--data-dir",
         type=Path,
         default=argparse.SUPPRESS,
-        help="data folder (default: ESKAN_DATA_DIR or the user data folder)",
+        help=_("data folder (default: ESKAN_DATA_DIR or the user data folder)"),
     )
     common.add_argument(
         "--json",
         action="store_true",
         default=argparse.SUPPRESS,
-        help="print JSON (stable, documented in the README)",
+        help=_("print JSON (stable, documented in the README)"),
     )
     common.add_argument(
         "--lang",
         choices=i18n.LANGUAGES,
         default=argparse.SUPPRESS,
-        help="language of messages (default: ESKAN_LANG or ar)",
+        help=_("language of messages (default: ESKAN_LANG or ar)"),
     )
     common.add_argument(
         "--user",
         default=argparse.SUPPRESS,
-        help="staff username to act as (default: ESKAN_USER or the first admin)",
+        help=_("staff username to act as (default: ESKAN_USER or the first admin)"),
     )
 
-    p = Parser(prog="eskan", parents=[common], description="Eskan Desk command line")
-    p.add_argument("--version", action="version", version=f"eskan {__version__}")
+    p = Parser(prog="eskan", parents=[common], description=_("Eskan Desk command line"))
+    p.add_argument(
+        "--version",
+        action="version",
+        version=f"eskan {__version__}",
+        help=_("show the version and exit"),
+    )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(parent: Any, name: str, fn: Callable[..., int], help_: str) -> argparse.ArgumentParser:
@@ -541,41 +586,37 @@ def build_parser() -> argparse.ArgumentParser:
         sp.set_defaults(func=fn)
         return sp
 
-    sp = add(sub, "init", cmd_init, "set up a new store: branch and first administrator")
-    sp.add_argument("--branch", required=True, help="branch code, e.g. KMS")
-    sp.add_argument("--branch-name", required=True, help="branch name")
-    sp.add_argument("--admin", required=True, help="administrator username")
-    sp.add_argument("--admin-name", help="administrator's full name")
+    sp = add(sub, "init", cmd_init, _("set up a new store: branch and first administrator"))
+    sp.add_argument("--branch", required=True, help=_("branch code, e.g. KMS"))
+    sp.add_argument("--branch-name", required=True, help=_("branch name"))
+    sp.add_argument("--admin", required=True, help=_("administrator username"))
+    sp.add_argument("--admin-name", help=_("administrator's full name"))
 
-    sp = add(sub, "demo", cmd_demo, "add realistic demo data over the last 12 weeks")
-    sp.add_argument("--beneficiaries", type=int, default=300)
-    sp.add_argument("--contacts", type=int, default=3000)
-    sp.add_argument("--seed", type=int, default=2111)
+    sp = add(sub, "demo", cmd_demo, _("add realistic demo data over the last 12 weeks"))
+    _demo_sizes(sp)
     sp.add_argument(
         "--no-casework",
         action="store_true",
-        help="families and contacts only: no requests, referrals, surveys or feedback",
+        help=_("families and contacts only: no requests, referrals, surveys or feedback"),
     )
 
     sp = add(
         sub,
         "quickstart",
         cmd_quickstart,
-        "first run: create a demo store with an administrator, unless one exists",
+        _("first run: create a demo store with an administrator, unless one exists"),
     )
-    sp.add_argument("--beneficiaries", type=int, default=300)
-    sp.add_argument("--contacts", type=int, default=3000)
-    sp.add_argument("--seed", type=int, default=2111)
+    _demo_sizes(sp)
     sp.add_argument(
         "--no-casework",
         action="store_true",
-        help="families and contacts only: no requests, referrals, surveys or feedback",
+        help=_("families and contacts only: no requests, referrals, surveys or feedback"),
     )
 
-    ben = sub.add_parser("beneficiaries", help="the beneficiary registry").add_subparsers(
+    ben = sub.add_parser("beneficiaries", help=_("the beneficiary registry")).add_subparsers(
         dest="action", required=True, metavar="ACTION"
     )
-    sp = add(ben, "add", cmd_beneficiaries_add, "register a beneficiary (open a family file)")
+    sp = add(ben, "add", cmd_beneficiaries_add, _("register a beneficiary (open a family file)"))
     for name in (
         "national-id",
         "first-name",
@@ -584,8 +625,8 @@ def build_parser() -> argparse.ArgumentParser:
         "family-name",
         "mobile",
     ):
-        sp.add_argument(f"--{name}", required=True)
-    sp.add_argument("--gender", choices=("m", "f"))
+        sp.add_argument(f"--{name}", required=True, help=_field_help(name))
+    sp.add_argument("--gender", choices=("m", "f"), help=_field_help("gender"))
     for name in (
         "birth-date",
         "category",
@@ -606,107 +647,125 @@ def build_parser() -> argparse.ArgumentParser:
         "rooms",
         "notes",
     ):
-        sp.add_argument(f"--{name}")
-    sp = add(ben, "show", cmd_beneficiaries_show, "show a family file with its timeline")
-    sp.add_argument("key", metavar="ID_OR_FILE_NO")
+        sp.add_argument(f"--{name}", help=_field_help(name))
+    sp = add(ben, "show", cmd_beneficiaries_show, _("show a family file with its timeline"))
+    sp.add_argument("key", metavar="ID_OR_FILE_NO", help=_("id, file number or national ID"))
     sp = add(
         ben,
         "verify",
         cmd_beneficiaries_verify,
-        "record that the file's data was checked against the applicant's documents",
+        _("record that the file's data was checked against the applicant's documents"),
     )
-    sp.add_argument("key", metavar="ID_OR_FILE_NO")
+    sp.add_argument("key", metavar="ID_OR_FILE_NO", help=_("id, file number or national ID"))
 
     sp = add(
-        sub, "search", cmd_search, "find by name (any spelling), national ID, mobile, file no."
+        sub, "search", cmd_search, _("find by name (any spelling), national ID, mobile, file no.")
     )
-    sp.add_argument("text")
-    sp.add_argument("--limit", type=int, default=50)
+    sp.add_argument(
+        "text", help=_("a name in any spelling, a national ID, a mobile or a file number")
+    )
+    sp.add_argument("--limit", type=int, default=50, help=_("at most this many (default 50)"))
 
-    con = sub.add_parser("contacts", help="the contact log").add_subparsers(
+    con = sub.add_parser("contacts", help=_("the contact log")).add_subparsers(
         dest="action", required=True, metavar="ACTION"
     )
-    sp = add(con, "add", cmd_contacts_add, "record a contact on one of the eight channels")
-    sp.add_argument("--beneficiary", help="id, file number or national ID; omit if anonymous")
-    sp.add_argument("--channel", required=True)
-    sp.add_argument("--summary", required=True)
-    sp.add_argument("--direction", default="in", choices=("in", "out"))
-    sp.add_argument("--topic", default="inquiry")
-    sp.add_argument("--outcome")
+    sp = add(con, "add", cmd_contacts_add, _("record a contact on one of the eight channels"))
+    sp.add_argument("--beneficiary", help=_("id, file number or national ID; omit if anonymous"))
+    sp.add_argument("--channel", required=True, help=", ".join(c.value for c in Channel))
+    sp.add_argument("--summary", required=True, help=_("what was asked, said or handed over"))
     sp.add_argument(
-        "--at", help="ISO date-time (Riyadh time if no offset): back-enter a paper record"
+        "--direction",
+        default="in",
+        choices=("in", "out"),
+        help=_("in: the beneficiary reached the charity; out: the charity reached them"),
     )
-    sp.add_argument("--follow-up", help="follow-up date, YYYY-MM-DD")
-    sp.add_argument("--caller-name")
-    sp.add_argument("--caller-mobile")
-    sp.add_argument("--duration", help="phone: call duration, e.g. 4:30 or 270")
-    sp.add_argument("--location", help="interview / branch_rep: where the visit took place")
-    sp.add_argument("--letter-ref", help="letter: reference number")
-    sp.add_argument("--letter-date", help="letter: date on the letter")
-    sp.add_argument("--platform", help="social: whatsapp, x, snapchat, instagram, ...")
+    sp.add_argument(
+        "--topic",
+        default="inquiry",
+        help=", ".join(t.value for t in ContactTopic) + " (" + _("default: inquiry") + ")",
+    )
+    sp.add_argument("--outcome", help=_("what came of it"))
+    sp.add_argument(
+        "--at", help=_("ISO date-time (Riyadh time if no offset): back-enter a paper record")
+    )
+    sp.add_argument("--follow-up", help=_("follow-up date, YYYY-MM-DD"))
+    sp.add_argument("--caller-name", help=_("an anonymous caller's name, if they give one"))
+    sp.add_argument("--caller-mobile", help=_("an anonymous caller's mobile, if they give one"))
+    sp.add_argument("--duration", help=_("phone: call duration, e.g. 4:30 or 270"))
+    sp.add_argument("--location", help=_("interview / branch_rep: where the visit took place"))
+    sp.add_argument("--letter-ref", help=_("letter: reference number"))
+    sp.add_argument("--letter-date", help=_("letter: date on the letter"))
+    sp.add_argument("--platform", help=_("social: whatsapp, x, snapchat, instagram, ..."))
 
-    req = sub.add_parser("requests", help="support requests").add_subparsers(
+    req = sub.add_parser("requests", help=_("support requests")).add_subparsers(
         dest="action", required=True, metavar="ACTION"
     )
     sp = add(
         req,
         "submit",
         cmd_requests_submit,
-        "open and submit a request whose applicant signed the printed declaration",
+        _("open and submit a request whose applicant signed the printed declaration"),
     )
-    sp.add_argument("--beneficiary", required=True, help="id, file number or national ID")
+    sp.add_argument("--beneficiary", required=True, help=_("id, file number or national ID"))
     sp.add_argument(
-        "--type", required=True, help="rent, repair, housing_unit, furnishing, utilities, other"
+        "--type", required=True, help=_("rent, repair, housing_unit, furnishing, utilities, other")
     )
     sp.add_argument(
         "--signed-declaration",
         action="store_true",
-        help="the applicant signed the printed declaration (required)",
+        help=_("the applicant signed the printed declaration (required)"),
     )
-    sp.add_argument("--amount", help="amount asked for, in riyals")
-    sp.add_argument("--description")
+    sp.add_argument("--amount", help=_("amount asked for, in riyals"))
+    sp.add_argument("--description", help=_("what the family asks for, in a few words"))
     sp.add_argument(
         "--submitted-at",
-        help="ISO date-time (Riyadh time if no offset): back-enter a paper request",
+        help=_("ISO date-time (Riyadh time if no offset): back-enter a paper request"),
     )
-    sp = add(req, "decide", cmd_requests_decide, "record the research committee's decision")
-    sp.add_argument("request", metavar="REQUEST", help="request id or number")
+    sp = add(req, "decide", cmd_requests_decide, _("record the research committee's decision"))
+    sp.add_argument("request", metavar="REQUEST", help=_("request id or number"))
     outcome = sp.add_mutually_exclusive_group(required=True)
-    outcome.add_argument("--accept", action="store_true")
-    outcome.add_argument("--reject", action="store_true")
+    outcome.add_argument("--accept", action="store_true", help=_("the committee accepts"))
+    outcome.add_argument("--reject", action="store_true", help=_("the committee rejects"))
     outcome.add_argument(
-        "--needs-info", action="store_true", help="defer until the information is complete"
+        "--needs-info", action="store_true", help=_("defer until the information is complete")
     )
-    sp.add_argument("--reason", required=True)
+    sp.add_argument("--reason", required=True, help=_("the reason for the decision"))
     sp = add(
         req,
         "communicate",
         cmd_requests_communicate,
-        "record that the beneficiary was told the decision (logs a contact)",
+        _("record that the beneficiary was told the decision (logs a contact)"),
     )
-    sp.add_argument("request", metavar="REQUEST", help="request id or number")
-    sp.add_argument("--channel", required=True)
-    sp.add_argument("--summary", help="what was said (default: the decision's reason)")
-    sp.add_argument("--direction", default="out", choices=("in", "out"))
-    sp = add(req, "move", cmd_requests_move, "move a request to another status")
-    sp.add_argument("request", metavar="REQUEST", help="request id or number")
-    sp.add_argument("--to", required=True, metavar="STATUS")
-    sp.add_argument("--note")
-    sp = add(
-        req, "document", cmd_requests_document, "mark a checklist document received or missing"
-    )
-    sp.add_argument("request", metavar="REQUEST", help="request id or number")
-    sp.add_argument("code", help="document code, e.g. lease_contract")
-    sp.add_argument("--missing", action="store_true", help="mark it not received")
-    sp.add_argument("--file", type=Path, help="scanned document (PNG, JPEG or PDF)")
-    sp = add(req, "show", cmd_requests_show, "show a request with its documents and history")
-    sp.add_argument("request", metavar="REQUEST", help="request id or number")
-    sp = add(req, "list", cmd_requests_list, "list requests, newest first")
-    sp.add_argument("--status")
+    sp.add_argument("request", metavar="REQUEST", help=_("request id or number"))
+    sp.add_argument("--channel", required=True, help=", ".join(c.value for c in Channel))
+    sp.add_argument("--summary", help=_("what was said (default: the decision's reason)"))
     sp.add_argument(
-        "--overdue", action="store_true", help="only those past their earliest decision date"
+        "--direction",
+        default="out",
+        choices=("in", "out"),
+        help=_("out (default): the charity told them; in: they asked"),
     )
-    sp.add_argument("--limit", type=int, default=500)
+    sp = add(req, "move", cmd_requests_move, _("move a request to another status"))
+    sp.add_argument("request", metavar="REQUEST", help=_("request id or number"))
+    sp.add_argument(
+        "--to", required=True, metavar="STATUS", help=", ".join(s.value for s in RequestStatus)
+    )
+    sp.add_argument("--note", help=_("a note kept with the move"))
+    sp = add(
+        req, "document", cmd_requests_document, _("mark a checklist document received or missing")
+    )
+    sp.add_argument("request", metavar="REQUEST", help=_("request id or number"))
+    sp.add_argument("code", help=_("document code, e.g. lease_contract"))
+    sp.add_argument("--missing", action="store_true", help=_("mark it not received"))
+    sp.add_argument("--file", type=Path, help=_("scanned document (PNG, JPEG or PDF)"))
+    sp = add(req, "show", cmd_requests_show, _("show a request with its documents and history"))
+    sp.add_argument("request", metavar="REQUEST", help=_("request id or number"))
+    sp = add(req, "list", cmd_requests_list, _("list requests, newest first"))
+    sp.add_argument("--status", help=", ".join(s.value for s in RequestStatus))
+    sp.add_argument(
+        "--overdue", action="store_true", help=_("only those past their earliest decision date")
+    )
+    sp.add_argument("--limit", type=int, default=500, help=_("at most this many (default 500)"))
 
     from eskan_desk.cli_referrals import register as register_referrals
 
@@ -715,15 +774,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_feedback(sub, add)
 
-    sp = add(sub, "backup", cmd_backup, "copy the store to a file, while it is in use")
-    sp.add_argument("--out", required=True, help="the backup file to write")
-    sp = add(sub, "restore", cmd_restore, "put a backup in place of the store (app closed)")
-    sp.add_argument("file", help="a file written by 'eskan backup'")
+    sp = add(sub, "backup", cmd_backup, _("copy the store to a file, while it is in use"))
+    sp.add_argument("--out", required=True, help=_("the backup file to write"))
+    sp = add(sub, "restore", cmd_restore, _("put a backup in place of the store (app closed)"))
+    sp.add_argument("file", help=_("a file written by 'eskan backup'"))
 
-    aud = sub.add_parser("audit", help="the audit trail").add_subparsers(
+    aud = sub.add_parser("audit", help=_("the audit trail")).add_subparsers(
         dest="action", required=True, metavar="ACTION"
     )
-    add(aud, "verify", cmd_audit_verify, "check the audit trail's hash chain")
+    add(aud, "verify", cmd_audit_verify, _("check the audit trail's hash chain"))
     from eskan_desk.cli_print import register as register_print
 
     register_print(sub, add, _context)

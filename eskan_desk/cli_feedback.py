@@ -182,36 +182,36 @@ def cmd_surveys_stats(args: argparse.Namespace) -> int:
 
 def register(sub: Any, add: AddCommand) -> None:
     """Add ``eskan feedback ...`` and ``eskan surveys ...`` (called from ``cli.build_parser``)."""
-    fb = sub.add_parser("feedback", help="suggestions, complaints and thanks").add_subparsers(
+    fb = sub.add_parser("feedback", help=_("suggestions, complaints and thanks")).add_subparsers(
         dest="action", required=True, metavar="ACTION"
     )
-    sp = add(fb, "add", cmd_feedback_add, "record a suggestion, complaint or thanks")
+    sp = add(fb, "add", cmd_feedback_add, _("record a suggestion, complaint or thanks"))
     sp.add_argument("--kind", required=True, help=", ".join(k.value for k in FeedbackKind))
     sp.add_argument("--channel", required=True, help=", ".join(c.value for c in Channel))
-    sp.add_argument("--text", required=True, help="what the beneficiary said or wrote")
-    sp.add_argument("--beneficiary", help="id, file number or national ID; omit if unnamed")
-    sp.add_argument("--assign", metavar="USERNAME", help="the staff member who answers it")
+    sp.add_argument("--text", required=True, help=_("what the beneficiary said or wrote"))
+    sp.add_argument("--beneficiary", help=_("id, file number or national ID; omit if unnamed"))
+    sp.add_argument("--assign", metavar="USERNAME", help=_("the staff member who answers it"))
     sp.add_argument(
-        "--due", metavar="DATE", help="YYYY-MM-DD (default: complaint 3 days, suggestion 7)"
+        "--due", metavar="DATE", help=_("YYYY-MM-DD (default: complaint 3 days, suggestion 7)")
     )
-    sp = add(fb, "list", cmd_feedback_list, "list suggestions, complaints and thanks")
+    sp = add(fb, "list", cmd_feedback_list, _("list suggestions, complaints and thanks"))
     sp.add_argument("--status", help=", ".join(s.value for s in FeedbackStatus))
-    sp.add_argument("--overdue", action="store_true", help="only open ones past their due date")
-    sp = add(fb, "answer", cmd_feedback_answer, "record the answer given to the beneficiary")
-    sp.add_argument("item", metavar="ITEM", help="id (or its first 8+ characters)")
-    sp.add_argument("--text", required=True, help="what the beneficiary was told")
-    sp = add(fb, "close", cmd_feedback_close, "close an answered item (or thanks)")
-    sp.add_argument("item", metavar="ITEM", help="id (or its first 8+ characters)")
+    sp.add_argument("--overdue", action="store_true", help=_("only open ones past their due date"))
+    sp = add(fb, "answer", cmd_feedback_answer, _("record the answer given to the beneficiary"))
+    sp.add_argument("item", metavar="ITEM", help=_("id (or its first 8+ characters)"))
+    sp.add_argument("--text", required=True, help=_("what the beneficiary was told"))
+    sp = add(fb, "close", cmd_feedback_close, _("close an answered item (or thanks)"))
+    sp.add_argument("item", metavar="ITEM", help=_("id (or its first 8+ characters)"))
 
-    sv = sub.add_parser("surveys", help="satisfaction surveys").add_subparsers(
+    sv = sub.add_parser("surveys", help=_("satisfaction surveys")).add_subparsers(
         dest="action", required=True, metavar="ACTION"
     )
-    sp = add(sv, "add", cmd_surveys_add, "type in a survey the beneficiary filled in on paper")
+    sp = add(sv, "add", cmd_surveys_add, _("type in a survey the beneficiary filled in on paper"))
     for dim in ("courtesy", "speed", "clarity", "overall"):
-        sp.add_argument(f"--{dim}", required=True, metavar="N", help="1 (weak) to 5 (excellent)")
-    sp.add_argument("--comment")
-    sp.add_argument("--anonymous", action="store_true", help="keep no link to the beneficiary")
-    sp.add_argument("--contact", metavar="ID", help="the contact the survey followed")
-    sp = add(sv, "stats", cmd_surveys_stats, "satisfaction figures (default: this month)")
-    sp.add_argument("--from", dest="start", metavar="DATE", help="first day, YYYY-MM-DD")
-    sp.add_argument("--to", dest="end", metavar="DATE", help="last day, YYYY-MM-DD")
+        sp.add_argument(f"--{dim}", required=True, metavar="N", help=_("1 (weak) to 5 (excellent)"))
+    sp.add_argument("--comment", help=_("what the beneficiary wrote, if anything"))
+    sp.add_argument("--anonymous", action="store_true", help=_("keep no link to the beneficiary"))
+    sp.add_argument("--contact", metavar="ID", help=_("the contact the survey followed"))
+    sp = add(sv, "stats", cmd_surveys_stats, _("satisfaction figures (default: this month)"))
+    sp.add_argument("--from", dest="start", metavar="DATE", help=_("first day, YYYY-MM-DD"))
+    sp.add_argument("--to", dest="end", metavar="DATE", help=_("last day, YYYY-MM-DD"))

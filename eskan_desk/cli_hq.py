@@ -265,12 +265,26 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--database-url",
         default=argparse.SUPPRESS,
-        help="SQLAlchemy URL of the HQ database (default: ESKAN_HQ_DATABASE_URL or a SQLite file)",
+        help=_(
+            "SQLAlchemy URL of the HQ database (default: ESKAN_HQ_DATABASE_URL or a SQLite file)"
+        ),
     )
-    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
-    common.add_argument("--lang", choices=i18n.LANGUAGES, default=argparse.SUPPRESS)
-    p = Parser(prog="eskan-hq", parents=[common], description="Eskan Desk headquarters")
-    p.add_argument("--version", action="version", version=f"eskan-hq {__version__}")
+    common.add_argument(
+        "--json", action="store_true", default=argparse.SUPPRESS, help=_("print JSON")
+    )
+    common.add_argument(
+        "--lang",
+        choices=i18n.LANGUAGES,
+        default=argparse.SUPPRESS,
+        help=_("language of messages (default: ESKAN_LANG or ar)"),
+    )
+    p = Parser(prog="eskan-hq", parents=[common], description=_("Eskan Desk headquarters"))
+    p.add_argument(
+        "--version",
+        action="version",
+        version=f"eskan-hq {__version__}",
+        help=_("show the version and exit"),
+    )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add(name: str, fn: Any, help_: str) -> argparse.ArgumentParser:
@@ -278,31 +292,37 @@ def build_parser() -> argparse.ArgumentParser:
         sp.set_defaults(func=fn)
         return sp
 
-    sp = add("serve", cmd_serve, "serve the sync API (FastAPI under uvicorn)")
-    sp.add_argument("--host", default="127.0.0.1")
-    sp.add_argument("--port", type=int, default=8765)
-    sp.add_argument("--workers", type=int, default=1)
-    sp.add_argument("--ssl-certfile", help="certificate for HTTPS (PEM)")
-    sp.add_argument("--ssl-keyfile", help="private key for HTTPS (PEM)")
-    sp = add("enroll", cmd_enroll, "print a one-time enrollment code for a branch")
-    sp.add_argument("--branch", required=True, help="branch code, e.g. KMS (HQ for the committee)")
-    sp = add("revoke", cmd_revoke, "refuse a device's batches from now on")
-    sp.add_argument("device", help="device id (see 'eskan-hq branches')")
-    sp = add("import", cmd_import, "apply a batch file brought on USB; write the answer file")
-    sp.add_argument("file")
-    sp.add_argument("--out", required=True, help="the answer file to take back to the branch")
-    add("branches", cmd_branches, "per branch: devices, last batch, last sync, record counts")
+    sp = add("serve", cmd_serve, _("serve the sync API (FastAPI under uvicorn)"))
+    sp.add_argument(
+        "--host", default="127.0.0.1", help=_("address to listen on (default 127.0.0.1)")
+    )
+    sp.add_argument("--port", type=int, default=8765, help=_("port (default 8765)"))
+    sp.add_argument("--workers", type=int, default=1, help=_("worker processes (default 1)"))
+    sp.add_argument("--ssl-certfile", help=_("certificate for HTTPS (PEM)"))
+    sp.add_argument("--ssl-keyfile", help=_("private key for HTTPS (PEM)"))
+    sp = add("enroll", cmd_enroll, _("print a one-time enrollment code for a branch"))
+    sp.add_argument(
+        "--branch", required=True, help=_("branch code, e.g. KMS (HQ for the committee)")
+    )
+    sp = add("revoke", cmd_revoke, _("refuse a device's batches from now on"))
+    sp.add_argument("device", help=_("device id (see 'eskan-hq branches')"))
+    sp = add("import", cmd_import, _("apply a batch file brought on USB; write the answer file"))
+    sp.add_argument("file", help=_("the batch file written by 'eskan sync export'"))
+    sp.add_argument("--out", required=True, help=_("the answer file to take back to the branch"))
+    add("branches", cmd_branches, _("per branch: devices, last batch, last sync, record counts"))
     sp = add(
         "summary",
         cmd_summary,
-        "the summary of all branches for the Sunday-Saturday week holding DATE, to a file",
+        _("the summary of all branches for the Sunday-Saturday week holding DATE, to a file"),
     )
     sp.add_argument(
-        "--week", required=True, metavar="DATE", help="any date of the week, YYYY-MM-DD"
+        "--week", required=True, metavar="DATE", help=_("any date of the week, YYYY-MM-DD")
     )
-    sp.add_argument("--format", required=True, choices=("pdf", "xlsx", "csv", "json"))
     sp.add_argument(
-        "--out", required=True, metavar="FILE", help="the file to write; '-' prints the JSON"
+        "--format", required=True, choices=("pdf", "xlsx", "csv", "json"), help=_("file format")
+    )
+    sp.add_argument(
+        "--out", required=True, metavar="FILE", help=_("the file to write; '-' prints the JSON")
     )
     return p
 

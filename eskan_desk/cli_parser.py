@@ -17,9 +17,9 @@ from eskan_desk.i18n import N_
 
 EXIT_USAGE = 2
 
-# argparse's messages for a mistaken command line (CPython 3.11's texts, placeholders as
-# argparse fills them), marked for the catalog. Messages for a mistake in the parser itself,
-# and --help's headings, stay argparse's own.
+# argparse's messages for a mistaken command line and --help's headings (CPython 3.11's
+# texts, placeholders as argparse fills them), marked for the catalog. Messages for a mistake
+# in the parser itself stay argparse's own.
 ARGPARSE_MESSAGES = (
     N_("argument %(argument_name)s: %(message)s"),
     N_("invalid %(type)s value: %(value)r"),
@@ -35,6 +35,10 @@ ARGPARSE_MESSAGES = (
     N_("ambiguous option: %(option)s could match %(matches)s"),
     N_("can't open '%(filename)s': %(error)s"),
     N_("unknown parser %(parser_name)r (choices: %(choices)s)"),
+    N_("usage: "),
+    N_("positional arguments"),
+    N_("options"),
+    N_("show this help message and exit"),
 )
 
 

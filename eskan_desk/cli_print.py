@@ -45,8 +45,10 @@ def register(
         sub,
         "print",
         lambda args: cmd_print(args, context),
-        "print a request's declaration, support request form or receipt to a PDF file",
+        _("print a request's declaration, support request form or receipt to a PDF file"),
     )
-    sp.add_argument("kind", choices=KINDS)
-    sp.add_argument("request", metavar="REQUEST", help="request id or number")
-    sp.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
+    sp.add_argument("kind", choices=KINDS, help=_("which document"))
+    sp.add_argument("request", metavar="REQUEST", help=_("request id or number"))
+    sp.add_argument(
+        "--out", type=Path, required=True, metavar="FILE.pdf", help=_("the PDF file to write")
+    )

@@ -22,7 +22,7 @@ from typing import Any
 from eskan_desk.cli import _actor, _context, _print_json, with_store
 from eskan_desk.domain.dates import to_riyadh
 from eskan_desk.domain.referrals import ReferralReason, ReferralStatus
-from eskan_desk.i18n import _
+from eskan_desk.i18n import N_, _
 
 # Adds one subcommand: (parent, name, function, help) -> its parser (``cli.build_parser.add``).
 AddCommand = Callable[[Any, str, Callable[[argparse.Namespace], int], str], Any]
@@ -110,28 +110,32 @@ def cmd_move(args: argparse.Namespace) -> int:
 
 
 MOVE_HELP = {
-    "accept": ("the assigned researcher takes the referral on", "a note"),
-    "reject": ("the assigned researcher turns the referral down", "why (required)"),
-    "done": ("the researcher has seen the beneficiary", "the outcome"),
-    "revoke": ("withdraw an open or accepted referral", "why"),
+    "accept": (N_("the assigned researcher takes the referral on"), N_("a note")),
+    "reject": (N_("the assigned researcher turns the referral down"), N_("why (required)")),
+    "done": (N_("the researcher has seen the beneficiary"), N_("the outcome")),
+    "revoke": (N_("withdraw an open or accepted referral"), N_("why")),
 }
 
 
 def register(sub: Any, add: AddCommand) -> None:
     """Add ``eskan referrals ...`` to the parser (called from ``cli.build_parser``)."""
     ref = sub.add_parser(
-        "referrals", help="referrals to the social research officer"
+        "referrals", help=_("referrals to the social research officer")
     ).add_subparsers(dest="action", required=True, metavar="ACTION")
-    sp = add(ref, "add", cmd_add, "refer a beneficiary to the social research officer")
-    sp.add_argument("--beneficiary", required=True, help="id, file number or national ID")
+    sp = add(ref, "add", cmd_add, _("refer a beneficiary to the social research officer"))
+    sp.add_argument("--beneficiary", required=True, help=_("id, file number or national ID"))
     sp.add_argument("--reason", required=True, help=", ".join(r.value for r in ReferralReason))
-    sp.add_argument("--researcher", required=True, help="the researcher's username")
-    sp.add_argument("--note", help="what the researcher should know (required for 'other')")
-    sp.add_argument("--request", help="a support request it concerns (number or id)")
-    sp = add(ref, "list", cmd_list, "the referrals waiting on the acting user, oldest first")
-    sp.add_argument("--all", action="store_true", help="also rejected, done and revoked referrals")
+    sp.add_argument("--researcher", required=True, help=_("the researcher's username"))
+    sp.add_argument("--note", help=_("what the researcher should know (required for 'other')"))
+    sp.add_argument("--request", help=_("a support request it concerns (number or id)"))
+    sp = add(ref, "list", cmd_list, _("the referrals waiting on the acting user, oldest first"))
+    sp.add_argument(
+        "--all", action="store_true", help=_("also rejected, done and revoked referrals")
+    )
     for move, (help_, reason_help) in MOVE_HELP.items():
-        sp = add(ref, move, cmd_move, help_)
+        sp = add(ref, move, cmd_move, _(help_))
         sp.set_defaults(move=move)
-        sp.add_argument("referral", metavar="REFERRAL", help="referral id (or its first 8+ chars)")
-        sp.add_argument("--reason", "--note", dest="reason", help=reason_help)
+        sp.add_argument(
+            "referral", metavar="REFERRAL", help=_("referral id (or its first 8+ chars)")
+        )
+        sp.add_argument("--reason", "--note", dest="reason", help=_(reason_help))

@@ -70,12 +70,12 @@ def register(
         sub,
         "summary",
         lambda args: cmd_summary(args, context),
-        "the branch's summary of the Sunday-Saturday week holding DATE, to a file",
+        _("the branch's summary of the Sunday-Saturday week holding DATE, to a file"),
     )
     sp.add_argument(
-        "--week", required=True, metavar="DATE", help="any date of the week, YYYY-MM-DD"
+        "--week", required=True, metavar="DATE", help=_("any date of the week, YYYY-MM-DD")
     )
-    sp.add_argument("--format", required=True, choices=FORMATS)
+    sp.add_argument("--format", required=True, choices=FORMATS, help=_("file format"))
     sp.add_argument(
-        "--out", required=True, metavar="FILE", help="the file to write; '-' prints the JSON"
+        "--out", required=True, metavar="FILE", help=_("the file to write; '-' prints the JSON")
     )

@@ -42,24 +42,31 @@ PRELOAD_WINDOW = (
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    from eskan_desk.cli_parser import Parser, start_language
+    from eskan_desk.cli_parser import start_language
 
     start_language(list(sys.argv[1:] if argv is None else argv))  # for a mistake in argv
-    p = Parser(prog="eskan-desk", description="Eskan Desk desktop application")
-    p.add_argument("--data-dir", type=Path, help="data folder (default: ESKAN_DATA_DIR)")
+    return build_parser().parse_args(argv)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """``eskan-desk``'s options, worded in the current language."""
+    from eskan_desk.cli_parser import Parser
+
+    p = Parser(prog="eskan-desk", description=_("Eskan Desk desktop application"))
+    p.add_argument("--data-dir", type=Path, help=_("data folder (default: ESKAN_DATA_DIR)"))
     p.add_argument(
         "--lang",
         choices=i18n.LANGUAGES,
         default=os.environ.get("ESKAN_LANG"),
-        help="language (default: the saved setting, Arabic)",
+        help=_("language (default: the saved setting, Arabic)"),
     )
     p.add_argument(
         "--screenshots",
         type=Path,
         metavar="DIR",
-        help="render every main screen to DIR/*.png and exit",
+        help=_("render every main screen to DIR/*.png and exit"),
     )
-    return p.parse_args(argv)
+    return p
 
 
 def _fail(err: EskanError) -> int:

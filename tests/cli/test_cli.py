@@ -190,7 +190,10 @@ def test_help_everywhere(tmp_path):
         ["init", "--help"],
     ):
         r = eskan(tmp_path, *args)
-        assert r.returncode == 0 and "usage" in r.stdout.lower()
+        assert r.returncode == 0 and r.stdout.startswith("الاستخدام: eskan"), r.stdout
+        assert "usage" not in r.stdout and "options:" not in r.stdout
+        r = eskan(tmp_path, *args, lang="en")
+        assert r.returncode == 0 and r.stdout.startswith("usage: eskan"), r.stdout
 
 
 def test_print_forms_of_a_submitted_request(store, tmp_path):
