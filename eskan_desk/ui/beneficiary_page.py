@@ -73,7 +73,7 @@ def ltr(text: str | None) -> str:
 
 
 TIMELINE_SUMMARY = 4  # the timeline's summary column
-TIMELINE_WIDTHS = {1: 200, 5: 150, 6: 110}  # channel (with its details), outcome, staff
+TIMELINE_WIDTHS = {1: 235, 5: 150, 6: 110}  # channel (with its details), outcome, staff
 
 
 class BeneficiaryPage(Page):
@@ -142,7 +142,7 @@ class BeneficiaryPage(Page):
                 _("Topic"),
                 _("Summary"),
                 _("Outcome"),
-                _("Staff"),
+                _("Staff member"),
             ],
             stretch=TIMELINE_SUMMARY,
         )
@@ -280,7 +280,10 @@ class BeneficiaryPage(Page):
         for c in f.contacts:
             when = to_riyadh(c.at)
             if c.call_duration_s:
-                detail = ltr(format_duration(c.call_duration_s))
+                # Translators: a call's length, minutes:seconds (or h:mm:ss).
+                detail = _("{duration} min").format(
+                    duration=ltr(format_duration(c.call_duration_s))
+                )
             elif c.letter_ref:
                 detail = ltr(c.letter_ref)
             elif c.social_platform:

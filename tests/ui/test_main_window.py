@@ -293,6 +293,24 @@ def test_the_timeline_fits_the_page_with_long_texts_in_tooltips(window, session,
     assert page.timeline.item(0, 4).toolTip() == summary.strip()
 
 
+def test_the_timeline_says_a_calls_length_is_minutes(window, session, qtbot):
+    from eskan_desk.services.contacts import ContactInput, log_contact
+
+    ben = register_beneficiary(session.ctx, session.actor, applicant())
+    log_contact(
+        session.ctx,
+        session.actor,
+        ContactInput(
+            channel="phone", call_duration="10:10", summary="سؤال عن الطلب", beneficiary_id=ben.id
+        ),
+    )
+    window.open_beneficiary(ben.id)
+    page = window.file_page
+    assert page.timeline.horizontalHeaderItem(6).text() == "الموظف"
+    cell = page.timeline.item(0, 1).text().replace("\u2066", "").replace("\u2069", "")
+    assert cell == "الاتصالات الهاتفية (10:10 دقيقة)"  # not a time of day
+
+
 def test_switching_to_english_rebuilds_the_window_with_its_status_bar(
     arabic_app, ctx, admin, qtbot
 ):
