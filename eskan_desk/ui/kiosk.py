@@ -115,7 +115,7 @@ class SurveyKiosk(QWidget):
         self.questions: dict[str, QLabel] = {}
         self.stack = QStackedWidget(self)
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(24, 16, 24, 8)
+        outer.setContentsMargins(24, 16, 24, 16)
         self._build_staff_button()
         outer.addWidget(self.stack, 1)
         self.survey_page = self._build_survey(beneficiary_name)
@@ -197,7 +197,10 @@ class SurveyKiosk(QWidget):
         self.comment.setFixedHeight(96)
         self.comment.setTabChangesFocus(True)
         bottom.addWidget(self.comment, 3)
-        side = QVBoxLayout()
+        # One widget, so that without an offer it takes no room at all (the comment widens).
+        self.offer_controls = QWidget(page)
+        side = QVBoxLayout(self.offer_controls)
+        side.setContentsMargins(0, 0, 0, 0)
         self.anonymous = QPushButton(_("Do not link my answer to my name"), page)
         self.anonymous.setObjectName("anonymous")
         self.anonymous.setCheckable(True)
@@ -214,7 +217,7 @@ class SurveyKiosk(QWidget):
         self.decline_button.setMinimumHeight(44)
         self.decline_button.clicked.connect(self.decline)
         side.addWidget(self.decline_button)
-        bottom.addLayout(side, 2)
+        bottom.addWidget(self.offer_controls, 2)
         self.send_button = QPushButton(_("Send"), page)
         self.send_button.setObjectName("send")
         self.send_button.setFont(ui_font(26, bold=True))
@@ -261,8 +264,7 @@ class SurveyKiosk(QWidget):
     # The survey ----------------------------------------------------------------------------
     def _show_offer_controls(self) -> None:
         # Without an offer nobody is named: there is nothing to keep anonymous or to decline.
-        self.anonymous.setVisible(self.offer_id is not None)
-        self.decline_button.setVisible(self.offer_id is not None)
+        self.offer_controls.setVisible(self.offer_id is not None)
 
     def choose(self, dim: str, score: int) -> None:
         """Tap the answer ``score`` to the question ``dim`` (as a finger would)."""

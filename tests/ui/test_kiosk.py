@@ -265,3 +265,21 @@ def test_a_pin_pad_left_alone_goes_back_to_the_survey(make_kiosk, qtbot):
     qtbot.mouseClick(button(kiosk, "pin_7"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: kiosk.stack.currentWidget() is kiosk.survey_page, timeout=2000)
     assert kiosk.pin_page.pin.text() == ""  # nothing typed is left for the next person to see
+
+
+def test_a_walk_up_kiosk_fits_a_small_screen_with_no_empty_gap(make_kiosk, qtbot):
+    """Without an offer the anonymous and decline choices are hidden: the comment takes their
+    room (no empty gap beside Send), and nothing touches the screen's edge."""
+    from PySide6.QtCore import QPoint
+
+    kiosk = make_kiosk()
+    kiosk.resize(1366, 768)
+    qtbot.waitUntil(lambda: kiosk.comment.width() > 0)
+    comment = kiosk.comment.geometry().translated(
+        kiosk.comment.parentWidget().mapTo(kiosk, QPoint())
+    )
+    send = kiosk.send_button.geometry().translated(
+        kiosk.send_button.parentWidget().mapTo(kiosk, QPoint())
+    )
+    assert comment.left() - send.right() <= 24  # right to left: Send, then the comment
+    assert kiosk.height() - comment.bottom() >= 12 and kiosk.height() - send.bottom() >= 12
