@@ -37,7 +37,7 @@ lint: install
 
 # Re-extract the catalog template and merge it into the Arabic catalog (translate, then commit).
 translations: install
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ -k pgettext:1c,2 -k NP_:1c,2 --no-location --sort-output \
 		--project eskan-desk --copyright-holder "Eskan Desk" -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations -l ar --no-fuzzy-matching
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from eskan_desk.domain.errors import FIELD_LABELS, EskanError, ValidationError
-from eskan_desk.domain.markers import N_
+from eskan_desk.domain.markers import N_, NP_
 
 __all__ = ["N_", "_", "current_language", "gettext", "is_rtl", "render_error", "set_language"]
 
@@ -79,7 +79,43 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _catalog(_language).ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """Translate ``message`` as meant in ``context`` (one English word, two Arabic ones)."""
+    return _catalog(_language).pgettext(context, message)
+
+
 _ = gettext
+
+
+# Each marital status as said of a woman and of a man, for the catalog (English says them
+# alike; :func:`marital_label` looks them up).
+_GENDERED_MARITAL = (
+    NP_("of a woman", "Single"),
+    NP_("of a woman", "Married"),
+    NP_("of a woman", "Divorced"),
+    NP_("of a woman", "Widowed"),
+    NP_("of a woman", "Abandoned"),
+    NP_("of a man", "Single"),
+    NP_("of a man", "Married"),
+    NP_("of a man", "Divorced"),
+    NP_("of a man", "Widowed"),
+    NP_("of a man", "Abandoned"),
+)
+
+
+def marital_label(status: Any, gender: str | None) -> str | None:
+    """A marital status as said of this person: «مطلقة» of a woman, «مطلق» of a man, and
+    «مطلق/مطلقة» when the gender is not recorded. ``status`` is a MaritalStatus or its code."""
+    if not status:
+        return None
+    from eskan_desk.domain.enums import MaritalStatus
+
+    label = MaritalStatus(status).label
+    if gender == "f":
+        return pgettext("of a woman", label)
+    if gender == "m":
+        return pgettext("of a man", label)
+    return gettext(label)
 
 
 def _display(value: Any) -> Any:

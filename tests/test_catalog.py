@@ -13,14 +13,27 @@ PO = ROOT / "translations" / "ar" / "LC_MESSAGES" / "messages.po"
 PLACEHOLDER = re.compile(r"\{[^}]*\}")
 
 
-def source_messages() -> set[str]:
+KEYWORDS = {
+    "_": None,
+    "N_": None,
+    "gettext": None,
+    "pgettext": ((1, "c"), 2),
+    "NP_": ((1, "c"), 2),
+}
+
+
+def source_entries() -> set[tuple[str | None, str]]:
+    """(context, message) of every string the code marks; the context is None for most."""
     found = set()
-    for _file, _line, message, _comments, _ctx in extract_from_dir(
-        str(ROOT / "eskan_desk"),
-        keywords={"_": None, "N_": None, "gettext": None},
+    for _file, _line, message, _comments, context in extract_from_dir(
+        str(ROOT / "eskan_desk"), keywords=KEYWORDS
     ):
-        found.add(message if isinstance(message, str) else message[0])
+        found.add((context, message if isinstance(message, str) else message[0]))
     return found
+
+
+def source_messages() -> set[str]:
+    return {message for _context, message in source_entries()}
 
 
 def catalog():
@@ -29,8 +42,8 @@ def catalog():
 
 
 def test_every_marked_string_is_in_the_arabic_catalog():
-    ids = {m.id for m in catalog() if m.id}
-    missing = sorted(source_messages() - ids)
+    ids = {(m.context, m.id) for m in catalog() if m.id}
+    missing = sorted(source_entries() - ids, key=str)
     assert missing == [], "run 'make translations' and translate: " + repr(missing[:10])
 
 
@@ -50,3 +63,4 @@ def test_every_message_is_translated_with_its_placeholders():
 
 def test_the_extraction_itself_finds_known_strings():
     assert "must be 10 digits, got {length}" in source_messages()
+    assert ("of a woman", "Divorced") in source_entries()

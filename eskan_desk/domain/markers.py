@@ -9,3 +9,9 @@ I/O and does not know the user's language. The layer that shows the text transla
 def N_(message: str) -> str:  # noqa: N802 - gettext convention
     """Return ``message`` unchanged; marks it for the translation catalog."""
     return message
+
+
+def NP_(context: str, message: str) -> str:  # noqa: N802 - gettext convention
+    """Return ``message`` unchanged; marks it for the catalog as meant in ``context``
+    (translated with ``eskan_desk.i18n.pgettext``)."""
+    return message

@@ -15,7 +15,6 @@ from eskan_desk.domain.enums import (
     Gender,
     HousingType,
     IncomeKind,
-    MaritalStatus,
     Relation,
 )
 from eskan_desk.domain.errors import ValidationError
@@ -63,7 +62,7 @@ def person(f: BeneficiaryFile) -> pd.Person:
         birth_date=f.birth_date,
         birth_precision=f.birth_precision or "day",
         mobile=f.mobile,
-        marital_status=_label(MaritalStatus, f.marital_status),
+        marital_status=i18n.marital_label(f.marital_status, f.gender),
         category=_label(Category, f.category),
         need_tier=f.need_tier,
         address=pd.Address(**{k: a.get(k) for k in ADDRESS_FIELDS if k != "unit_no"}),

@@ -31,7 +31,6 @@ from eskan_desk.domain.enums import (
     Gender,
     HousingType,
     IncomeKind,
-    MaritalStatus,
     NeedTier,
     Occupation,
     RegistrationStatus,
@@ -212,7 +211,7 @@ class BeneficiaryPage(Page):
                 if f.birth_date
                 else "—",
             ),
-            (_("Marital status"), label_of(MaritalStatus, f.marital_status)),
+            (_("Marital status"), i18n.marital_label(f.marital_status, f.gender) or "—"),
             (_("Category"), label_of(Category, f.category)),
             (_("Need tier"), label_of(NeedTier, f.need_tier)),
             (_("National address"), address or "—"),
