@@ -73,10 +73,42 @@ def _bidi_reorder(text: str, direction: str) -> tuple[str, tuple[int, ...]]:
     _bidi.resolve_weak_types(storage)
     _bidi.resolve_neutral_types(storage, False)
     _bidi.resolve_implicit_levels(storage, False)
+    _brackets_follow_their_words(storage["chars"], storage["base_level"])
     _bidi.reorder_resolved_levels(storage, False)
     _bidi.apply_mirroring(storage, False)
     chars = storage["chars"]
     return "".join(char["ch"] for char in chars), tuple(char["index"] for char in chars)
+
+
+_OPENING = {"(": ")", "[": "]", "{": "}"}
+_STRONG = {"L": "L", "R": "R", "AL": "R", "EN": "R", "AN": "R"}  # numbers count as R (N0)
+
+
+def _brackets_follow_their_words(chars: list[dict[str, Any]], base_level: int) -> None:
+    """Give a bracket pair around a run of the other direction that run's level.
+
+    In an Arabic paragraph, ``(Ejar 2012)`` is a left-to-right island whose brackets resolve
+    right to left (rule N0), so each bracket is drawn beside the *other* word: the mirrored
+    ")" left of "Ejar", the "(" right of "2012". That is correct bidi, but ReportLab maps
+    visual words back to logical ones by their first letter and so prints "2012) 2012)" once a
+    bracketed run has two words. At the run's own level the brackets are drawn the same, each
+    beside its own word, and ReportLab's mapping holds. Only pairs whose strong letters are
+    all of the other direction change."""
+    base = "R" if base_level % 2 else "L"
+    stack: list[tuple[str, int]] = []
+    for index, char in enumerate(chars):
+        ch = char["ch"]
+        if ch in _OPENING:
+            stack.append((_OPENING[ch], index))
+        elif stack and ch == stack[-1][0]:
+            _, start = stack.pop()
+            inner = chars[start + 1 : index]
+            # Letters and numbers inside, as resolved (digits after Latin count as Latin).
+            typed = [c for c in inner if c["orig"] in _STRONG]
+            strong = {_STRONG.get(c["type"], "R") for c in typed}
+            if strong and base not in strong:
+                level = min(c["level"] for c in typed)
+                chars[start]["level"] = chars[index]["level"] = level
 
 
 def _register_rlbidi() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from reportlab.lib.pagesizes import A4
@@ -66,6 +67,47 @@ def test_mixed_sample_reads_back_in_logical_order():
         FILE_NO,
     ):
         assert expected in text, expected
+
+
+LONG = (
+    "سداد إيجار متأخر لمدة ستة أشهر بعد صدور حكم تنفيذي من محكمة التنفيذ بخميس مشيط، "
+    "مع طلب المساعدة في تجديد العقد عبر منصة إيجار، والأسرة مكونة من أب وأم وخمسة أطفال "
+)
+
+
+@pytest.mark.parametrize(
+    ("direction", "text"),
+    [
+        ("RTL", LONG + "(Ejar #20123456789)"),
+        ("RTL", "عقد موثق (Ejar 2012 A) في المنصة"),
+        ("RTL", "مرجع [SADAD 123 456] و(أ ب) و {x y}"),
+        ("RTL", "ملف (123) و(رقم 55 و66)"),
+        ("LTR", "Lease (عقد إيجار موثق) signed (a b)"),
+        ("LTR", "Ref (رقم 55 و66) end"),
+    ],
+)
+def test_bracketed_words_of_the_other_direction_keep_every_word(direction, text):
+    """ReportLab maps each word through the bidi pass by its first letter. Brackets drawn
+    beside the other word (correct bidi for "(ABC DEF)" in Arabic) made it print "DEF) DEF)":
+    a word twice, one lost. Every logical word must come out once, whole."""
+    from reportlab.pdfgen.textobject import bidiWordList
+
+    def letters(word: str) -> list[str]:  # a bracket mirrored is still that bracket
+        return sorted(word.translate(str.maketrans(")]}", "([{")))
+
+    words = arabic.shape(text).split()
+    visual = bidiWordList(words, direction=direction)
+    assert sorted(v.__bidiV__ for v in visual) == list(range(len(words)))  # none twice
+    for v in visual:  # and each drawn word is its own logical word's letters
+        assert letters(v) == letters(words[v.__bidiL__]), (str(v), words[v.__bidiL__])
+
+
+def test_a_wrapped_declaration_line_prints_its_reference_once():
+    ctx = Ctx("ar")
+    line = LONG + "(Ejar #20123456789)"
+    pdf = build(ctx, [ctx.p(line)], charity=charity(), title="t", form_version="T")
+    text = pdf_text(pdf)
+    assert text.count("20123456789") == 1 and text.count("Ejar") == 1
 
 
 def test_label_and_value_cells_read_back_in_logical_order():
