@@ -198,6 +198,24 @@ def format_gregorian(d: date, lang: str = "ar", digits: DigitStyle = "latin") ->
     return localize_digits(f"{d.day} {months[d.month - 1]} {d.year}", digits)
 
 
+def birth_year(born: date, calendar: str | None) -> int:
+    """The year a birth date known only by its year was given in: the Hijri year when it was
+    typed as one (``1388`` stays 1388, not the Gregorian 1968 it is stored as)."""
+    if calendar == BirthCalendar.HIJRI:
+        return to_hijri(born)[0]
+    return born.year
+
+
+def format_birth_year(
+    born: date, calendar: str | None, lang: str = "ar", digits: DigitStyle = "latin"
+) -> str:
+    """A year-only birth date as the ID card writes it: ``"1388 هـ"``, or ``"1968"``."""
+    _check_lang(lang)
+    year = birth_year(born, calendar)
+    text = f"{year} {_HIJRI_ERA[lang]}" if calendar == BirthCalendar.HIJRI else str(year)
+    return localize_digits(text, digits)
+
+
 def format_dual(d: date, lang: str = "ar", digits: DigitStyle = "latin") -> str:
     """Format a date in both calendars: ``"17 جمادى الآخرة 1448 هـ — 27 نوفمبر 2026"``.
 

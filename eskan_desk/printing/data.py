@@ -74,6 +74,7 @@ class Person:
     gender: str | None = None
     birth_date: date | None = None
     birth_precision: str = "day"  # "day" or "year"
+    birth_calendar: str | None = None  # "hijri" or "gregorian": how a year alone was given
     mobile: str | None = None  # E.164, +9665XXXXXXXX
     marital_status: str | None = None
     category: str | None = None

@@ -14,7 +14,7 @@ from typing import NamedTuple
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
-from eskan_desk.domain.dates import to_riyadh
+from eskan_desk.domain.dates import format_birth_year, to_riyadh
 from eskan_desk.domain.errors import ValidationError
 from eskan_desk.domain.iban import format_iban
 from eskan_desk.domain.markers import N_
@@ -41,10 +41,14 @@ def _checked(fmt: Callable[[str], str], value: str | None) -> Ltr | None:
         return Ltr(value)
 
 
-def _birth(ctx: Ctx, born: date | None, precision: str) -> Cell:
+def _birth(ctx: Ctx, born: date | None, precision: str, calendar: str | None) -> Cell:
     if born is None:
         return None
-    return Ltr(str(born.year)) if precision == "year" else ctx.date(born)
+    if precision != "year":
+        return ctx.date(born)
+    if calendar == "hijri":  # as the ID card gives it: "1388 هـ", never the Gregorian 1968
+        return format_birth_year(born, calendar, ctx.lang)
+    return Ltr(str(born.year))
 
 
 def national_id_text(ctx: Ctx, p: Person) -> str:
@@ -111,7 +115,7 @@ def applicant_record(ctx: Ctx, p: Person) -> list[Section]:
         (ctx.t(N_("File number")), Ltr(p.file_no)),
         (ctx.t(N_("National ID / iqama")), national_id_text(ctx, p)),
         (ctx.t(N_("Gender")), p.gender),
-        (ctx.t(N_("Birth date")), _birth(ctx, p.birth_date, p.birth_precision)),
+        (ctx.t(N_("Birth date")), _birth(ctx, p.birth_date, p.birth_precision, p.birth_calendar)),
         (ctx.t(N_("Mobile number")), _checked(format_mobile_local, p.mobile)),
         (ctx.t(N_("Marital status")), p.marital_status),
         (ctx.t(N_("Category")), p.category),

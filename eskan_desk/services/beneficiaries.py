@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from eskan_desk.app import AppContext
 from eskan_desk.domain.address import ADDRESS_FIELDS
-from eskan_desk.domain.dates import riyadh_today, to_riyadh
+from eskan_desk.domain.dates import birth_year, riyadh_today, to_riyadh
 from eskan_desk.domain.enums import RegistrationStatus
 from eskan_desk.domain.errors import ConflictError, NotFoundError
 from eskan_desk.domain.markers import N_
@@ -315,7 +315,7 @@ def input_from_file(f: BeneficiaryFile) -> BeneficiaryInput:
         mobile=s(f.mobile),
         gender=s(f.gender),
         birth_date=(
-            str(f.birth_date.year)
+            str(birth_year(f.birth_date, f.birth_calendar))  # typed again as it was given
             if f.birth_precision == "year" and f.birth_date
             else s(f.birth_date)
         ),

@@ -61,6 +61,7 @@ def person(f: BeneficiaryFile) -> pd.Person:
         gender=_label(Gender, f.gender),
         birth_date=f.birth_date,
         birth_precision=f.birth_precision or "day",
+        birth_calendar=f.birth_calendar,
         mobile=f.mobile,
         marital_status=i18n.marital_label(f.marital_status, f.gender),
         category=_label(Category, f.category),

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from eskan_desk import i18n
 from eskan_desk.domain.channels import format_duration
-from eskan_desk.domain.dates import format_dual, to_riyadh
+from eskan_desk.domain.dates import format_birth_year, format_dual, to_riyadh
 from eskan_desk.domain.enums import (
     BuildingCondition,
     Category,
@@ -204,7 +204,7 @@ class BeneficiaryPage(Page):
             (
                 _("Birth date"),
                 (
-                    str(f.birth_date.year)
+                    format_birth_year(f.birth_date, f.birth_calendar, lang)
                     if f.birth_precision == "year"
                     else format_dual(f.birth_date, lang)
                 )

@@ -261,13 +261,14 @@ def test_a_family_file_fits_a_768_line_screen_and_names_its_need_tier(window, se
     from PySide6.QtWidgets import QLabel
 
     ben = register_beneficiary(
-        session.ctx, session.actor, applicant(need_tier="B", marital_status="divorced")
+        session.ctx, session.actor, applicant(need_tier="B", marital_status="divorced", birth_date="1388")
     )
     window.open_beneficiary(ben.id)
     assert window.minimumSizeHint().height() <= 768
     texts = [w.text() for w in window.file_page.profile.findChildren(QLabel)]
     assert "الفئة ب" in texts and "B" not in texts
     assert "مطلقة" in texts  # said of her, not «مطلق/مطلقة»
+    assert "1388 هـ" in texts  # the year her ID gives, not the Gregorian 1968
 
 
 def test_the_timeline_fits_the_page_with_long_texts_in_tooltips(window, session, qtbot):
