@@ -36,7 +36,7 @@ FIELD_LABELS: dict[str, str] = {
     "need_tier": N_("Need tier"),
     "marital_status": N_("Marital status"),
     "housing_type": N_("Housing"),
-    "rent_amount": N_("Monthly rent"),
+    "rent_amount": N_("Annual rent (riyals)"),
     "ejar_no": N_("Ejar contract number"),
     "rooms": N_("Number of rooms"),
     "building_condition": N_("Building condition"),
