@@ -347,7 +347,9 @@ def _request_status(s: WeeklySummary, t: Translate) -> Section:
     rows.append(Row("total", t(TOTAL), (sum(s.requests.by_status.values()),), emphasis=True))
     return Section(
         key="request_status",
-        title=t(N_("Requests in progress at the end of the week")),
+        # Accepted, rejected and delivered requests stay open until the beneficiary is told
+        # and a supervisor closes them: the title says "not yet closed", not "in progress".
+        title=t(N_("Requests not yet closed at the end of the week, by status")),
         label_header=t(N_("Status")),
         columns=(("requests", t(N_("Requests"))),),
         rows=tuple(rows),
