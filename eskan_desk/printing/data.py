@@ -57,10 +57,12 @@ class Income(NamedTuple):
 
 
 class DocumentItem(NamedTuple):
-    """One line of the documents checklist; a plain ``(label, received)`` tuple works too."""
+    """One line of the documents checklist; a plain ``(label, received)`` tuple works too
+    (a required document, then)."""
 
     label: str
     received: bool
+    required: bool = True
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,8 @@ class RequestInfo:
     description: str = ""
     submitted_at: datetime | None = None
     earliest_decision_date: date | None = None
+    decision_label: str | None = None  # the committee's decision, once made ("Accepted")
+    decided_on: date | None = None  # its Riyadh date
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from eskan_desk.printing.blocks import (
     Text,
 )
 from eskan_desk.printing.data import DeclarationDoc
-from eskan_desk.printing.layout import BODY, GRID, SMALL, Ctx, content_width
+from eskan_desk.printing.layout import BODY, GRID, SMALL, Ctx, content_width, page_reference
 from eskan_desk.printing.pen import set_text, text_style
 from eskan_desk.printing.qr import LEVEL_M, qr_modules
 from eskan_desk.printing.sections import DATE, SIGNATURE, applicant_record, request_section
@@ -165,9 +165,19 @@ def render_declaration(doc: DeclarationDoc) -> bytes:
     width = content_width()
     title = ctx.t(TITLE)
     blocks = sheet.title_block(ctx, title, doc.printed_at, doc.request.number, width)
-    for s in [*applicant_record(ctx, doc.person), request_section(ctx, doc.request)]:
+    for s in applicant_record(ctx, doc.person):
         blocks += sheet.section(ctx, s, width)
-    blocks += [Gap(3 * mm), _attestation(ctx, doc, width)]
+    # What is asked for stays with the statement and the signature: a page that is signed
+    # never holds the signature alone.
+    asked = sheet.section(ctx, request_section(ctx, doc.request), width)
+    blocks.append(Group([*asked, Gap(3 * mm), _attestation(ctx, doc, width)]))
+    # Every page names the request and the file, and asks for initials until the signed one.
     return sheet.render(
-        ctx, blocks, charity=doc.charity, title=title, form_version=doc.form_version
+        ctx,
+        blocks,
+        charity=doc.charity,
+        title=title,
+        form_version=doc.form_version,
+        reference=page_reference(doc.request.number, doc.person.file_no),
+        initials=True,
     )

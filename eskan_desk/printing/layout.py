@@ -44,7 +44,7 @@ from eskan_desk.printing.pen import Pen, set_fixed_text, text_style
 
 MARGIN = 14 * mm
 HEADER_HEIGHT = 24 * mm
-FOOTER_HEIGHT = 10 * mm
+FOOTER_HEIGHT = 13 * mm  # two lines in the middle: the reference and the initials
 TOP_MARGIN = MARGIN + HEADER_HEIGHT - 4 * mm  # where the body starts, under the letterhead
 BOTTOM_MARGIN = MARGIN + FOOTER_HEIGHT - 6 * mm  # where it ends, over the footer
 BODY = 9
@@ -59,6 +59,7 @@ _LICENCE = N_("Licence no. {licence}")
 _PRINTED = N_("Printed on {date}")
 _PAGE = N_("Page {page} of {pages}")
 _FORM = N_("Form {version}")
+_INITIALS = N_("Applicant's initials: ..........")
 
 
 class Ltr(str):
@@ -235,24 +236,50 @@ def draw_letterhead(pen: Pen, ctx: Ctx, charity: Charity, pagesize: tuple[float,
     pen.rules(1.2, RULE, [(MARGIN, top, MARGIN + width, top)])
 
 
+def page_reference(request_number: str, file_no: str) -> str:
+    """What every page of a request's form says it belongs to: ``KMS-REQ-… · KMS-…``."""
+    return " · ".join(x for x in (request_number, file_no) if x)
+
+
 def draw_footer(
-    pen: Pen, ctx: Ctx, number: int, total: int, form_version: str, page_w: float
+    pen: Pen,
+    ctx: Ctx,
+    number: int,
+    total: int,
+    form_version: str,
+    page_w: float,
+    *,
+    reference: str = "",
+    initials: bool = False,
 ) -> None:
-    """The page number ("page n of N") on the start side, the form's version on the other,
-    under a rule."""
-    half = (page_w - 2 * MARGIN) / 2
-    page = set_fixed_text(ctx.t(_PAGE, page=number, pages=total), text_style(ctx.rtl, SMALL), half)
+    """Under a rule: the page number ("page n of N") on the start side, the form's version on
+    the other, and between them ``reference`` (the request and file numbers), so that no page
+    of a form can be taken for another's. With ``initials``, a form of more than one page asks
+    for the applicant's initials on every page but the last, which they sign."""
+    side = (page_w - 2 * MARGIN) / 4  # the page number and the form: short
+    middle_w = 2 * side
+    page = set_fixed_text(ctx.t(_PAGE, page=number, pages=total), text_style(ctx.rtl, SMALL), side)
     form = set_fixed_text(
         ctx.t(_FORM, version=form_version),
         text_style(ctx.rtl, SMALL, align="left" if ctx.rtl else "right"),
-        half,
+        side,
     )
+    # Latin alone on its line: pdfium-based viewers scramble a code sharing a line with Arabic.
+    middle = [set_fixed_text(reference, text_style(False, SMALL, align="center"), middle_w)]
+    if initials and number < total:
+        middle.append(
+            set_fixed_text(ctx.t(_INITIALS), text_style(ctx.rtl, SMALL, align="center"), middle_w)
+        )
     bottom = MARGIN - 6 * mm
-    height = max(page.height, form.height) + 6  # 3 pt above and below
-    for x, lines in zip((MARGIN, MARGIN + half), ctx.row([page, form]), strict=True):
-        pen.text(lines, x, bottom + 3 + lines.height, half)
+    height = max(page.height, form.height, sum(m.height for m in middle)) + 6  # 3 pt margins
+    for x, lines in zip((MARGIN, MARGIN + 3 * side), ctx.row([page, form]), strict=True):
+        pen.text(lines, x, bottom + 3 + lines.height, side)
+    y = bottom + height - 3
+    for lines in middle:
+        pen.text(lines, MARGIN + side, y, middle_w)
+        y -= lines.height
     top = bottom + height
-    pen.rules(0.5, GRID, [(MARGIN, top, MARGIN + 2 * half, top)])
+    pen.rules(0.5, GRID, [(MARGIN, top, MARGIN + 4 * side, top)])
 
 
 def _numbered_canvas(write_footer: Callable[[Canvas, int, int], None]) -> type[Canvas]:
@@ -286,8 +313,10 @@ def build(
     title: str,
     form_version: str,
     pagesize: tuple[float, float] = A4,
+    reference: str = "",
 ) -> bytes:
-    """Lay out ``story`` on the shared page template and return the PDF."""
+    """Lay out ``story`` on the shared page template and return the PDF; ``reference`` goes
+    in every page's footer (:func:`draw_footer`)."""
 
     def on_page(canvas: Canvas, _doc) -> None:
         pen = Pen(canvas)
@@ -296,7 +325,7 @@ def build(
 
     def footer(canvas: Canvas, number: int, total: int) -> None:
         pen = Pen(canvas)
-        draw_footer(pen, ctx, number, total, form_version, pagesize[0])
+        draw_footer(pen, ctx, number, total, form_version, pagesize[0], reference=reference)
         pen.flush()
 
     out = io.BytesIO()

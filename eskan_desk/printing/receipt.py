@@ -13,13 +13,22 @@ from reportlab.platypus import Flowable
 
 from eskan_desk.domain.markers import N_
 from eskan_desk.printing.data import ReceiptDoc
-from eskan_desk.printing.layout import BODY, Ctx, build, content_width, fields, title_block
+from eskan_desk.printing.layout import (
+    BODY,
+    Ctx,
+    build,
+    content_width,
+    fields,
+    page_reference,
+    title_block,
+)
 from eskan_desk.printing.sections import gap, national_id_text, submitted_text
 
 TITLE = N_("Request receipt")
 FORM_VERSION = "RC-1"
 ANSWER = N_("The research committee will answer on or after:")
 CONTACT = N_("The association will contact you with the answer; you do not need to ask.")
+DECIDED = N_("The committee's decision: {decision}, on {date}.")
 
 
 def render_receipt(doc: ReceiptDoc) -> bytes:
@@ -52,7 +61,18 @@ def render_receipt(doc: ReceiptDoc) -> bytes:
             ctx.p(ctx.date(r.earliest_decision_date), BODY + 2, bold=True, align="center"),
             gap(2),
         ]
-    story.append(ctx.p(ctx.t(CONTACT), BODY + 1))
+    if r.decision_label and r.decided_on:
+        # A receipt printed again after the decision says it, instead of a wait long over.
+        decided = ctx.t(DECIDED, decision=r.decision_label, date=ctx.date(r.decided_on))
+        story.append(ctx.p(decided, BODY + 1, bold=True))
+    else:
+        story.append(ctx.p(ctx.t(CONTACT), BODY + 1))
     return build(
-        ctx, story, charity=doc.charity, title=ctx.t(TITLE), form_version=FORM_VERSION, pagesize=A5
+        ctx,
+        story,
+        charity=doc.charity,
+        title=ctx.t(TITLE),
+        form_version=FORM_VERSION,
+        pagesize=A5,
+        reference=page_reference(doc.request.number, doc.person.file_no),
     )

@@ -11,13 +11,15 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Table, TableStyle
 
 from eskan_desk.domain.markers import N_
-from eskan_desk.printing.data import RequestFormDoc
+from eskan_desk.printing.data import DocumentItem, RequestFormDoc
 from eskan_desk.printing.layout import (
     GRID,
+    SMALL,
     Ctx,
     build,
     content_width,
     heading,
+    page_reference,
     title_block,
 )
 from eskan_desk.printing.sections import (
@@ -56,9 +58,17 @@ class CheckBox(Flowable):
             c.drawPath(path, stroke=1, fill=0)
 
 
-def _checklist(ctx: Ctx, doc: RequestFormDoc, width: float) -> Table:
-    rows = [ctx.row([CheckBox(received), ctx.p(label)]) for label, received in doc.documents]
-    t = Table(rows, colWidths=ctx.row([BOX + 6 * mm, width - BOX - 6 * mm]))
+def _checklist(ctx: Ctx, doc: RequestFormDoc, width: float) -> list[Flowable]:
+    """Each document ticked when received, and marked required or optional; then how many
+    required ones are still missing, so nobody reads an unticked box as optional."""
+    items = [DocumentItem(*d) for d in doc.documents]
+    need = ctx.t(N_("Required")), ctx.t(N_("Optional"))
+    rows = [
+        ctx.row([CheckBox(d.received), ctx.p(d.label), ctx.p(need[0 if d.required else 1], SMALL)])
+        for d in items
+    ]
+    mark_w = 22 * mm
+    t = Table(rows, colWidths=ctx.row([BOX + 6 * mm, width - BOX - 6 * mm - mark_w, mark_w]))
     t.setStyle(
         TableStyle(
             [
@@ -70,7 +80,11 @@ def _checklist(ctx: Ctx, doc: RequestFormDoc, width: float) -> Table:
             ]
         )
     )
-    return t
+    missing = sum(1 for d in items if d.required and not d.received)
+    if not missing:
+        return [t]
+    note = ctx.t(N_("Required documents not received yet: {n}"), n=missing)
+    return [t, gap(2), ctx.p(note, bold=True)]
 
 
 def render_request_form(doc: RequestFormDoc) -> bytes:
@@ -90,11 +104,18 @@ def render_request_form(doc: RequestFormDoc) -> bytes:
         *request_block(ctx, doc.request, width),
     ]
     if doc.documents:
-        story += [heading(ctx, ctx.t(N_("Documents"))), _checklist(ctx, doc, width)]
+        story += [heading(ctx, ctx.t(N_("Documents"))), *_checklist(ctx, doc, width)]
     story += [
         gap(4),
         heading(ctx, ctx.t(N_("Received by (employee)"))),
         gap(2),
         blank_lines(ctx, [ctx.t(N_("Name")), ctx.t(SIGNATURE), ctx.t(DATE)], width),
     ]
-    return build(ctx, story, charity=doc.charity, title=ctx.t(TITLE), form_version=FORM_VERSION)
+    return build(
+        ctx,
+        story,
+        charity=doc.charity,
+        title=ctx.t(TITLE),
+        form_version=FORM_VERSION,
+        reference=page_reference(doc.request.number, doc.person.file_no),
+    )

@@ -169,9 +169,12 @@ def render(
     title: str,
     form_version: str,
     pagesize: tuple[float, float] = A4,
+    reference: str = "",
+    initials: bool = False,
 ) -> bytes:
     """Lay ``blocks`` out on the pages of :func:`eskan_desk.printing.layout.build` and return
-    the PDF."""
+    the PDF; ``reference`` and ``initials`` go in every page's footer (see
+    :func:`eskan_desk.printing.layout.draw_footer`)."""
     page_h = pagesize[1]
     top = page_h - TOP_MARGIN
     pages = paginate(blocks, top - BOTTOM_MARGIN)
@@ -186,7 +189,16 @@ def render(
         draw_letterhead(pen, ctx, charity, pagesize)
         for block, offset in placed:
             block.draw(pen, MARGIN, top - offset)
-        draw_footer(pen, ctx, number, len(pages), form_version, pagesize[0])
+        draw_footer(
+            pen,
+            ctx,
+            number,
+            len(pages),
+            form_version,
+            pagesize[0],
+            reference=reference,
+            initials=initials,
+        )
         pen.flush()
         canvas.showPage()
     canvas.save()

@@ -10,6 +10,7 @@ import eskan_desk.printing  # noqa: F401 - ReportLab's bidi module first
 from eskan_desk import i18n
 from eskan_desk.app import AppContext
 from eskan_desk.domain.address import ADDRESS_FIELDS
+from eskan_desk.domain.dates import to_riyadh
 from eskan_desk.domain.enums import (
     Category,
     Gender,
@@ -19,7 +20,7 @@ from eskan_desk.domain.enums import (
 )
 from eskan_desk.domain.errors import ValidationError
 from eskan_desk.domain.markers import N_
-from eskan_desk.domain.requests import DECLARATION_FORM_VERSION, RequestType
+from eskan_desk.domain.requests import DECLARATION_FORM_VERSION, RequestStatus, RequestType
 from eskan_desk.models import SupportRequest
 from eskan_desk.printing import data as pd
 from eskan_desk.printing.declaration import render_declaration
@@ -87,6 +88,8 @@ def request_info(r: RequestView) -> pd.RequestInfo:
         description=r.description or "",
         submitted_at=r.submitted_at,
         earliest_decision_date=r.earliest_decision_date,
+        decision_label=_label(RequestStatus, r.decision),
+        decided_on=to_riyadh(r.decided_at).date() if r.decided_at else None,
     )
 
 
@@ -117,7 +120,7 @@ def render(ctx: AppContext, kind: str, request_key: str, *, lang: str | None = N
             )
         )
     if kind == "request-form":
-        docs = [pd.DocumentItem(i18n.gettext(d.label), d.received) for d in r.documents]
+        docs = [pd.DocumentItem(i18n.gettext(d.label), d.received, d.required) for d in r.documents]
         return render_request_form(pd.RequestFormDoc(**common, documents=docs))
     if kind == "receipt":
         if r.submitted_at is None:

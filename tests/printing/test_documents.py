@@ -9,6 +9,7 @@ import pytest
 
 from eskan_desk.domain.dates import format_gregorian, format_hijri
 from eskan_desk.i18n import gettext
+from eskan_desk.printing.data import DocumentItem
 from eskan_desk.printing.declaration import qr_payload, render_declaration
 from eskan_desk.printing.receipt import render_receipt
 from eskan_desk.printing.request_form import render_request_form
@@ -16,6 +17,7 @@ from eskan_desk.printing.request_form import render_request_form
 from .conftest import (
     ATTESTED_HASH,
     EARLIEST,
+    FILE_NO,
     NAME,
     NATIONAL_ID,
     REQUEST_NO,
@@ -159,8 +161,15 @@ def test_a_large_household_runs_on_to_the_next_page(lang):
     continued = next(p for p in pages if last in p)
     assert relation in continued  # the header row, repeated
     assert ATTESTED_HASH[:16] in pages[-1] and b"/Subtype /Image" in pdf
+    initials = gettext("Applicant's initials: ..........") if lang == "ar" else "initials"
     for i, page in enumerate(pages, start=1):
         assert f"{i}" in page and f"{len(pages)}" in page  # "page i of n" on every page
+        # no page can pass for another file's: each names the request and the file
+        assert REQUEST_NO in page and FILE_NO in page
+        assert (initials in page) == (i < len(pages))  # initials until the signed page
+    # the signed page says what is asked for: never the statement and signature alone
+    asked = gettext("Request type") if lang == "ar" else "Request type"
+    assert asked in pages[-1]
 
 
 def _in_reading_order(text: str, words: list[str]) -> bool:
@@ -215,6 +224,27 @@ def test_a_document_may_be_printed_in_another_language_than_the_ui(english):
 def test_request_form_lists_the_documents():
     text = pdf_text(render_request_form(request_form()))
     assert "كرت العائلة" in text and "خطاب الآيبان" in text
+
+
+def test_request_form_says_which_documents_are_required_and_how_many_are_missing():
+    doc = request_form()
+    docs = [*doc.documents, DocumentItem("حكم تنفيذي", False, required=False)]
+    text = pdf_text(render_request_form(replace(doc, documents=docs)))
+    assert text.count("مطلوب") >= 3 and "اختياري" in text
+    assert "مستندات مطلوبة لم تُستلم بعد: 1" in text  # the IBAN letter; not the optional one
+    done = [DocumentItem(label, True) for label, *_ in doc.documents]
+    assert "لم تُستلم" not in pdf_text(render_request_form(replace(doc, documents=done)))
+
+
+def test_a_receipt_printed_after_the_decision_says_it():
+    decided = replace(
+        receipt(),
+        request=replace(receipt().request, decision_label="مقبول", decided_on=EARLIEST),
+    )
+    text = pdf_text(render_receipt(decided))
+    assert f"قرار اللجنة: مقبول، بتاريخ {format_hijri(EARLIEST, 'ar')}" in text
+    assert "دون حاجة" not in text  # no longer "we will contact you"
+    assert "دون حاجة" in pdf_text(render_receipt(receipt()))
 
 
 def test_qr_picture_matches_the_encoded_modules():
