@@ -234,6 +234,15 @@ class HQ:
             )
         return code
 
+    def _lock_branch(self, conn: Connection, branch_code: str) -> None:
+        """Serialise enrollments for one branch code until the transaction ends (PostgreSQL:
+        a transaction-scoped advisory lock; SQLite's one writer serialises them anyway)."""
+        if conn.dialect.name == "postgresql":
+            conn.execute(
+                text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+                {"key": f"eskan-enroll:{branch_code}"},
+            )
+
     def enroll(self, code: str, branch: dict[str, Any], device_name: str) -> dict[str, Any]:
         """Exchange a one-time code for a device id and key.
 
@@ -243,8 +252,14 @@ class HQ:
         """
         now = self.now()
         with self._writer.begin() as conn:
+            # One enrollment at a time per code, and per branch: on PostgreSQL two requests
+            # with the same code would otherwise both find it unused (SQLite's writer is
+            # serialised already). The row lock waits for the first to commit, then reads it.
+            self._lock_branch(conn, str(branch.get("code", "")).upper())
             enrollment = conn.execute(
-                select(Enrollment).where(Enrollment.code_hash == _code_hash(code))
+                select(Enrollment)
+                .where(Enrollment.code_hash == _code_hash(code))
+                .with_for_update()
             ).first()
             if enrollment is None:
                 raise HQError(403, "enroll_code", N_("This enrollment code is not known at HQ."))

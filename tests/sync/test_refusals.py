@@ -879,3 +879,33 @@ def test_hq_import_says_its_refusal_in_the_language_asked_for(usb, hq, hq_url, t
     assert done.returncode == 1, (done.stdout, done.stderr)
     refusal = done.stderr.strip().splitlines()[-1]
     assert ARABIC.search(refusal) and "expected" not in refusal, refusal
+
+
+def test_one_code_enrolls_one_device_even_when_many_ask_at_once(hq):
+    """Sixteen stores send the same one-time code at the same moment (on PostgreSQL they are
+    truly concurrent): exactly one is enrolled, the others are told the code was used."""
+    import threading
+    import uuid
+
+    code = hq.issue_code("TBK")
+    start = threading.Barrier(16)
+    results: list[Any] = []
+
+    def ask(i: int) -> None:
+        start.wait()
+        try:
+            branch = {"id": str(uuid.uuid4()), "code": "TBK", "name": f"store {i}"}
+            results.append(hq.enroll(code, branch, f"pc{i}"))
+        except HQError as exc:
+            results.append(exc)
+
+    threads = [threading.Thread(target=ask, args=(i,)) for i in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    enrolled = [r for r in results if isinstance(r, dict)]
+    assert len(results) == 16 and len(enrolled) == 1, results
+    assert {r.code for r in results if isinstance(r, HQError)} == {"enroll_code"}
+    with hq.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM hq_devices")).scalar_one() == 1
