@@ -49,6 +49,7 @@ class HttpTransport:
     """HTTP or HTTPS to ``eskan-hq serve``; one short connection per request."""
 
     def __init__(self, url: str, *, timeout: float = READ_TIMEOUT_S) -> None:
+        url = url.strip()  # pasted with a space or a line end around it
         try:
             parsed = urllib.parse.urlsplit(url.rstrip("/"))
             host = parsed.hostname
@@ -60,6 +61,14 @@ class HttpTransport:
                 N_("The HQ address must start with http:// or https://: {url}"),
                 {"url": url},
             )
+        try:
+            parsed.port  # noqa: B018 - parsed on first use: "8799 ", "87a9", "99999" raise
+        except ValueError:
+            raise SyncError(
+                "hq_url",
+                N_("The port in the HQ address must be a number from 1 to 65535: {url}"),
+                {"url": url},
+            ) from None
         self.url = url.rstrip("/")
         self._parsed = parsed
         self.timeout = timeout

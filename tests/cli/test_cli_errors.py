@@ -24,6 +24,17 @@ def test_an_hq_address_that_is_not_a_url(tmp_path):
     r = eskan(store, "sync", "enroll", "--hq", "http://[::1", "--code", "ABCD-EFGH")
     assert "Traceback" not in r.stderr and "http://[::1" in r.stderr
     assert r.returncode != 0
+    for url in ("http://127.0.0.1:87a9", "http://127.0.0.1:99999"):  # the port is wrong
+        r = eskan(store, "sync", "enroll", "--hq", url, "--code", "ABCD-EFGH")
+        assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+        assert (
+            r.stderr.strip()
+            == f"المنفذ في عنوان المقر الرئيسي يجب أن يكون رقمًا من 1 إلى 65535: {url}"
+        )
+    # pasted with a space after it: the address is read without it
+    r = eskan(store, "sync", "enroll", "--hq", "http://127.0.0.1:1 ", "--code", "ABCD-EFGH")
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    assert "تعذّر الوصول إلى المقر الرئيسي على http://127.0.0.1:1 (" in r.stderr
 
 
 def test_a_reader_that_stops_early_is_not_an_error(tmp_path):
