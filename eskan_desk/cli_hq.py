@@ -10,6 +10,7 @@ Exit codes: 0 success; 1 refused; 2 wrong usage; 3 the database cannot be used.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -36,12 +37,28 @@ def default_database_url() -> str:
     return f"sqlite+pysqlite:///{folder / 'hq.sqlite3'}"
 
 
-def _open(args: argparse.Namespace) -> Any:
-    from sqlalchemy.exc import DBAPIError
+def _open(args: argparse.Namespace, *, create: bool = False) -> Any:
+    """The HQ database. Only ``serve`` and ``enroll`` (``create``) may start a new SQLite
+    file: for the other commands a missing file is a mistyped path, not a new HQ."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, DBAPIError
 
     from eskan_desk.domain.markers import N_
     from eskan_desk.sync.hq import HQ
 
+    try:
+        url = make_url(args.database_url)
+    except ArgumentError as exc:
+        raise _DatabaseError(
+            N_("Cannot use the HQ database address {url}: {reason}"),
+            {"url": args.database_url, "reason": _first_line(exc)},
+        ) from exc
+    path = url.database if url.get_backend_name() == "sqlite" else None
+    if not create and path and path != ":memory:" and not Path(path).is_file():
+        raise _DatabaseError(
+            N_("There is no HQ database at {path}. Check the address, or start HQ first."),
+            {"path": path},
+        )
     try:
         return HQ.open(args.database_url)
     except DBAPIError as exc:  # unreachable, refused, or not a database (a damaged file)
@@ -50,6 +67,15 @@ def _open(args: argparse.Namespace) -> Any:
             N_("Cannot open the HQ database {url}: {reason}"),
             {"url": _safe_url(args.database_url), "reason": reason},
         ) from exc
+    except (ArgumentError, ImportError) as exc:  # no such dialect, or its driver is missing
+        raise _DatabaseError(
+            N_("Cannot use the HQ database address {url}: {reason}"),
+            {"url": _safe_url(args.database_url), "reason": _first_line(exc)},
+        ) from exc
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 class _DatabaseError(EskanError):
@@ -72,12 +98,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from eskan_desk.sync.server import ENV_DATABASE_URL as SERVER_ENV
     from eskan_desk.sync.server import configure_logging
 
-    _open(args).dispose()  # create the schema once, before any worker starts
+    _check_serve(args)
+    _open(args, create=True).dispose()  # create the schema once, before any worker starts
     os.environ[SERVER_ENV] = args.database_url
     configure_logging()
     print(
-        _("HQ serving at http://{host}:{port} ({workers} workers), database {url}").format(
-            host=args.host, port=args.port, workers=args.workers, url=_safe_url(args.database_url)
+        _("HQ serving at {scheme}://{host}:{port} ({workers} workers), database {url}").format(
+            scheme="https" if args.ssl_certfile else "http",
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            url=_safe_url(args.database_url),
         ),
         file=sys.stderr,
         flush=True,
@@ -97,24 +128,54 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_serve(args: argparse.Namespace) -> None:
+    """What would stop the server once started, told before: a busy port, a missing
+    certificate or key."""
+    import errno
+    import socket
+
+    from eskan_desk.domain.errors import ValidationError
+    from eskan_desk.domain.markers import N_
+
+    for option, path in (("ssl_certfile", args.ssl_certfile), ("ssl_keyfile", args.ssl_keyfile)):
+        if path and not Path(path).is_file():
+            raise ValidationError(option, N_("no such file: {path}"), {"path": path})
+    if args.ssl_keyfile and not args.ssl_certfile:
+        raise ValidationError("ssl_certfile", N_("is required with a private key"))
+    try:
+        with socket.create_server((args.host, args.port)):
+            pass  # free: closed again at once, for uvicorn to take
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise ValidationError(
+                "port",
+                N_("another program is already listening on {host}:{port}"),
+                {"host": args.host, "port": args.port},
+            ) from exc
+        raise ValidationError(
+            "port",
+            N_("{host}:{port} cannot be used: {reason}"),
+            {"host": args.host, "port": args.port, "reason": exc.strerror or str(exc)},
+        ) from exc
+
+
 def cmd_enroll(args: argparse.Namespace) -> int:
     from eskan_desk.sync.hq import HQError
 
-    hq = _open(args)
+    hq = _open(args, create=True)  # a new HQ's first command may be its first enrollment
     try:
         code = hq.issue_code(args.branch)
     except HQError as exc:
         raise _refused(exc) from exc
     finally:
         hq.dispose()
+    branch = args.branch.strip().upper()
     if args.json:
-        print(json.dumps({"branch": args.branch.upper(), "code": code}))
+        print(json.dumps({"branch": branch, "code": code}))
     else:
         print(code)
         print(
-            _("One-time code for branch {branch}; valid for 7 days.").format(
-                branch=args.branch.upper()
-            ),
+            _("One-time code for branch {branch}; valid for 7 days.").format(branch=branch),
             file=sys.stderr,
         )
     return 0
@@ -141,9 +202,10 @@ def cmd_revoke(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     import io
 
-    from eskan_desk.services.files import write_atomically
+    from eskan_desk.services.files import check_destination, write_atomically
     from eskan_desk.sync.hq import HQError
 
+    check_destination(Path(args.out))  # before anything is applied
     hq = _open(args)
     out = io.BytesIO()
     try:
@@ -196,6 +258,7 @@ def cmd_branches(args: argparse.Namespace) -> int:
         return 0
     for b in data:
         rec = b["records"]
+        active = [d for d in b["devices"] if not d["revoked"]]
         print(
             _(
                 "{code} {name}: {devices} devices, last sync {when}, {bens} families, "
@@ -203,16 +266,35 @@ def cmd_branches(args: argparse.Namespace) -> int:
             ).format(
                 code=b["code"],
                 name=b["name"],
-                devices=len(b["devices"]),
-                when=b["last_sync"] or "-",
+                devices=len(active),
+                when=_riyadh(b["last_sync"]),
                 bens=rec["beneficiaries"],
                 contacts=rec["contacts"],
                 requests=rec["support_requests"],
             )
         )
+        for d in b["devices"]:  # each by its id, for "eskan-hq revoke"
+            line = _("  device {id} ({name}): last batch {seq}, last sync {when}").format(
+                id=d["id"],
+                name=d["name"],
+                seq=d["last_seq"],
+                when=_riyadh(
+                    max(filter(None, (d["last_batch_at"], d["last_pull_at"])), default="")
+                ),
+            )
+            print(line + (" — " + _("revoked") if d["revoked"] else ""))
     if not data:
         print(_("No branch is enrolled yet."))
     return 0
+
+
+def _riyadh(stamp: str | None) -> str:
+    """An ISO UTC time from the JSON report, in Riyadh time to the minute; "-" for none."""
+    import datetime as dt
+
+    from eskan_desk.sync.hq import riyadh_minute
+
+    return riyadh_minute(dt.datetime.fromisoformat(stamp)) if stamp else "-"
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
@@ -223,10 +305,10 @@ def cmd_summary(args: argparse.Namespace) -> int:
     from eskan_desk.domain.dates import riyadh_today
     from eskan_desk.domain.errors import ValidationError
     from eskan_desk.domain.markers import N_
-    from eskan_desk.reports.export import check_destination, render_as
+    from eskan_desk.reports.export import render_as
     from eskan_desk.reports.hq_summary import compute_hq_summary, hq_letterhead
     from eskan_desk.reports.summary import parse_week
-    from eskan_desk.services.files import write_atomically
+    from eskan_desk.services.files import check_destination, write_atomically
 
     to_stdout = str(args.out) == "-"
     if to_stdout and args.format != "json":
@@ -296,8 +378,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument(
         "--host", default="127.0.0.1", help=_("address to listen on (default 127.0.0.1)")
     )
-    sp.add_argument("--port", type=int, default=8765, help=_("port (default 8765)"))
-    sp.add_argument("--workers", type=int, default=1, help=_("worker processes (default 1)"))
+    sp.add_argument("--port", type=_port, default=8765, help=_("port (default 8765)"))
+    sp.add_argument(
+        "--workers", type=_at_least_one, default=1, help=_("worker processes (default 1)")
+    )
     sp.add_argument("--ssl-certfile", help=_("certificate for HTTPS (PEM)"))
     sp.add_argument("--ssl-keyfile", help=_("private key for HTTPS (PEM)"))
     sp = add("enroll", cmd_enroll, _("print a one-time enrollment code for a branch"))
@@ -327,6 +411,27 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _whole(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(i18n.gettext("must be a whole number")) from None
+
+
+def _port(text: str) -> int:
+    port = _whole(text)
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(i18n.gettext("must be from 1 to 65535"))
+    return port
+
+
+def _at_least_one(text: str) -> int:
+    n = _whole(text)
+    if n < 1:
+        raise argparse.ArgumentTypeError(i18n.gettext("must be at least 1"))
+    return n
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     start_language(argv)
@@ -344,6 +449,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader went away (``eskan-hq branches | head -1``)
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -21,9 +21,9 @@ FORMATS = ("pdf", "xlsx", "csv", "json")  # same as reports.export.FORMATS
 
 def cmd_summary(args: argparse.Namespace, context: Callable[..., Any]) -> int:
     from eskan_desk.domain.dates import riyadh_today
-    from eskan_desk.reports.export import check_destination, render_summary
+    from eskan_desk.reports.export import render_summary
     from eskan_desk.reports.summary import parse_week, summary_for
-    from eskan_desk.services.files import write_atomically
+    from eskan_desk.services.files import check_destination, write_atomically
     from eskan_desk.services.staff import resolve_actor
 
     to_stdout = str(args.out) == "-"

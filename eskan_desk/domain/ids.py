@@ -10,6 +10,7 @@ timestamp instead of going back.
 
 from __future__ import annotations
 
+import re
 import secrets
 import threading
 import uuid
@@ -17,6 +18,15 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from eskan_desk.domain.dates import ms_now
+
+# A branch's code, as in its file numbers (KMS-2026-000001): 2 to 4 Latin capitals.
+_BRANCH_CODE = re.compile(r"[A-Z]{2,4}")
+
+
+def is_branch_code(code: str) -> bool:
+    """Whether ``code`` (already upper-cased) can be a branch's code."""
+    return _BRANCH_CODE.fullmatch(code) is not None
+
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MS_MASK = (1 << 48) - 1

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from eskan_desk.app import AppContext
-from eskan_desk.domain.errors import OutputError, ValidationError
+from eskan_desk.domain.errors import ValidationError
 from eskan_desk.domain.markers import N_
 from eskan_desk.reports.summary import WeeklySummary, compute_summary
-from eskan_desk.services.files import write_atomically
+from eskan_desk.services.files import check_destination, write_atomically
 
 if TYPE_CHECKING:
     from eskan_desk.printing.data import Charity
@@ -85,23 +85,6 @@ def render_as(
     from eskan_desk.reports.pdf_writer import render_pdf
 
     return render_pdf(summary, charity=letterhead(), lang=lang)
-
-
-def check_destination(path: Path) -> Path:
-    """Refuse, before any work, a destination that cannot be a file.
-
-    Raises:
-        OutputError: The folder does not exist, or the path is a folder.
-    """
-    path = Path(path)
-    if path.is_dir():
-        raise OutputError(N_("Cannot write {path}: it is a folder"), {"path": path})
-    if not path.resolve().parent.is_dir():
-        raise OutputError(
-            N_("Cannot write {path}: the folder {folder} does not exist"),
-            {"path": path, "folder": path.resolve().parent},
-        )
-    return path
 
 
 def export_summary(

@@ -10,6 +10,23 @@ from eskan_desk.domain.errors import OutputError
 from eskan_desk.domain.markers import N_
 
 
+def check_destination(path: Path) -> Path:
+    """Refuse, before any work, a destination that cannot be a file.
+
+    Raises:
+        OutputError: The folder does not exist, or the path is a folder.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise OutputError(N_("Cannot write {path}: it is a folder"), {"path": path})
+    if not path.resolve().parent.is_dir():
+        raise OutputError(
+            N_("Cannot write {path}: the folder {folder} does not exist"),
+            {"path": path, "folder": path.resolve().parent},
+        )
+    return path
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` whole or not at all (no half-written PDF left behind).
 

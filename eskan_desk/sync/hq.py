@@ -44,8 +44,9 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, StatementError
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import UserDefinedType
 
+from eskan_desk.domain.dates import to_riyadh
 from eskan_desk.domain.hlc import HybridClock
-from eskan_desk.domain.ids import uuid7
+from eskan_desk.domain.ids import is_branch_code, uuid7
 from eskan_desk.domain.markers import N_
 from eskan_desk.models import Base, DuplicateAlert, SyncConflict, migrate
 from eskan_desk.models.engine import make_engine
@@ -82,6 +83,11 @@ BRANCH_ONLY_INDEXES = (
     "ix_contacts_beneficiary_at",
     "ix_contacts_open_follow_ups",
 )
+
+
+def riyadh_minute(at: dt.datetime) -> str:
+    """``2026-11-27 21:14``: an HQ timestamp as an administrator in Riyadh reads it."""
+    return to_riyadh(at if at.tzinfo else at.replace(tzinfo=dt.UTC)).strftime("%Y-%m-%d %H:%M")
 
 
 class HQError(Exception):
@@ -218,8 +224,10 @@ class HQ:
 
     def issue_code(self, branch_code: str) -> str:
         branch_code = (branch_code or "").strip().upper()
-        if not branch_code.isalnum() or not 2 <= len(branch_code) <= 8:
-            raise HQError(400, "branch", N_("The branch code must be 2 to 8 letters or digits."))
+        if not is_branch_code(branch_code):  # what no branch store could be set up with
+            raise HQError(
+                400, "branch", N_("The branch code must be 2 to 4 Latin letters, e.g. KMS.")
+            )
         raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
         code = "-".join(raw[i : i + 4] for i in range(0, 12, 4))
         now = self.now()
@@ -257,9 +265,7 @@ class HQ:
             # serialised already). The row lock waits for the first to commit, then reads it.
             self._lock_branch(conn, str(branch.get("code", "")).upper())
             enrollment = conn.execute(
-                select(Enrollment)
-                .where(Enrollment.code_hash == _code_hash(code))
-                .with_for_update()
+                select(Enrollment).where(Enrollment.code_hash == _code_hash(code)).with_for_update()
             ).first()
             if enrollment is None:
                 raise HQError(403, "enroll_code", N_("This enrollment code is not known at HQ."))
@@ -322,12 +328,24 @@ class HQ:
         }
 
     def revoke(self, device_id: str) -> None:
+        revoked = None
         with self._writer.begin() as conn:
             done = conn.execute(
                 update(Device)
                 .where(Device.id == device_id, Device.revoked_at.is_(None))
                 .values(revoked_at=self.now())
             ).rowcount
+            if not done:
+                revoked = conn.execute(
+                    select(Device.revoked_at).where(Device.id == device_id)
+                ).scalar_one_or_none()
+        if not done and revoked is not None:  # said again: no harm, but say it is so
+            raise HQError(
+                409,
+                "device",
+                N_("Device {device} was already revoked, on {time} (Riyadh time)."),
+                {"device": device_id, "time": riyadh_minute(revoked)},
+            )
         if not done:
             raise HQError(404, "device", N_("No enrolled device {device}."), {"device": device_id})
 

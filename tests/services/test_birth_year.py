@@ -27,8 +27,8 @@ def test_the_year_alone_in_either_calendar():
 
 
 def test_a_hijri_year_is_edited_and_printed_as_given(ctx, admin):
-    from eskan_desk.printing.declaration import render_declaration
     from eskan_desk.printing.data import DeclarationDoc, RequestInfo
+    from eskan_desk.printing.declaration import render_declaration
     from eskan_desk.services.print_jobs import charity
 
     ben = register_beneficiary(ctx, admin, applicant(birth_date="1388"))

@@ -444,9 +444,16 @@ def test_revoked_device_is_refused(kms, hq, hq_server, hq_url):
     assert hq_state(hq) == before
     assert before["last_seq"][device] == 1
     assert pending(kms) == waiting
-    # Revoking twice is refused, not silently accepted.
+    # Revoking twice is refused, not silently accepted, and says it was revoked already.
     again = run_cli("hq", "--database-url", hq_url, "revoke", device)
-    assert again.returncode == 1
+    assert again.returncode == 1 and "already revoked" in again.stderr, again.stderr
+    # The branch report names each device by its id (what revoke takes), marks it revoked,
+    # and does not count it among the branch's devices.
+    report = run_cli("hq", "--database-url", hq_url, "branches")
+    assert report.returncode == 0, report.stderr
+    assert "KMS" in report.stdout and ": 0 devices" in report.stdout
+    assert f"device {device} (" in report.stdout and "revoked" in report.stdout
+    assert not re.search(r"\d{4}-\d\d-\d\dT", report.stdout)  # Riyadh times, not raw UTC
 
 
 def test_branch_device_cannot_write_another_branchs_rows(make_branch, kms, hq, hq_server):

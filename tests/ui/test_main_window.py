@@ -261,7 +261,9 @@ def test_a_family_file_fits_a_768_line_screen_and_names_its_need_tier(window, se
     from PySide6.QtWidgets import QLabel
 
     ben = register_beneficiary(
-        session.ctx, session.actor, applicant(need_tier="B", marital_status="divorced", birth_date="1388")
+        session.ctx,
+        session.actor,
+        applicant(need_tier="B", marital_status="divorced", birth_date="1388"),
     )
     window.open_beneficiary(ben.id)
     assert window.minimumSizeHint().height() <= 768
