@@ -400,6 +400,7 @@ def test_refusals_leave_nothing_behind(synced, tmp_path, capsys):
 
 def test_an_hq_with_no_branch_yet_gives_zeros(tmp_path, capsys):
     url = f"sqlite+pysqlite:///{tmp_path / 'empty.sqlite3'}"
+    HQ.open(url).dispose()  # a new HQ, as its first serve or enroll leaves it
     args = ["--database-url", url, "summary", "--week", "2026-11-18", "--format", "json"]
     assert cli_hq.main([*args, "--out", "-"]) == 0
     data = json.loads(capsys.readouterr().out)
