@@ -228,6 +228,7 @@ class SyncClient:
         self.identity = identity
         self.transport = transport
         with self.ctx.store.write() as session:
+            _raise_counters(session, branch, answer.get("numbers") or [])
             self.ctx.recorder.audit(
                 session,
                 action="sync.enroll",
@@ -684,3 +685,24 @@ def _file_error(path: Path, exc: OSError) -> SyncError:
         N_("Cannot write or read the file {path}: {reason}"),
         {"path": str(path), "reason": exc.strerror or type(exc).__name__},
     )
+
+
+def _raise_counters(session: Session, branch: Any, numbers: list[Any]) -> None:
+    """Set the file and request counters past the numbers HQ holds for this branch (from the
+    enrollment's answer): a store restored from a backup then never gives a number that is
+    already on another family's papers. Counters only ever go up."""
+    from eskan_desk.models import Counter
+    from eskan_desk.services.request_core import NUMBER_KIND
+
+    kinds = {branch.code: "file", f"{branch.code}-REQ": NUMBER_KIND}
+    for number in numbers:
+        prefix, _sep, last = str(number).rpartition("-")
+        code, _sep, year = prefix.rpartition("-")
+        if code not in kinds or not (year.isdigit() and last.isdigit()):
+            continue  # not this branch's numbering: left alone
+        key = (branch.id, kinds[code], int(year))
+        counter = session.get(Counter, key)
+        if counter is None:
+            counter = Counter(branch_id=branch.id, kind=kinds[code], year=int(year), last_value=0)
+            session.add(counter)
+        counter.last_value = max(counter.last_value or 0, int(last))

@@ -319,13 +319,32 @@ class HQ:
                 .where(Enrollment.code_hash == enrollment.code_hash)
                 .values(used_at=now, device_id=device_id)
             )
+            numbers = self._numbers_used(conn, branch["id"])
         log.info("enrolled", extra={"device": device_id, "branch": code_branch})
         return {
             "device_id": device_id,
             "key": key,
             "branch_id": branch["id"],
             "schema": self.schema,
+            "numbers": numbers,
         }
+
+    def _numbers_used(self, conn: Connection, branch_id: str) -> list[str]:
+        """The highest file and request number of each year HQ holds for the branch.
+
+        A store enrolled again after a backup was restored has counters from before the
+        backup; with these it never gives a number that is already on another family's
+        papers (and at HQ)."""
+        tables = rows.synced_tables()
+        highest: dict[tuple[str, str], str] = {}
+        for table, column in (("beneficiaries", "file_no"), ("support_requests", "number")):
+            col = tables[table].c[column]
+            for (value,) in conn.execute(select(col).where(tables[table].c.branch_id == branch_id)):
+                prefix, _sep, last = str(value).rpartition("-")
+                key = (prefix, str(len(last)))
+                if last.isdigit() and (key not in highest or value > highest[key]):
+                    highest[key] = value
+        return sorted(highest.values())
 
     def revoke(self, device_id: str) -> None:
         revoked = None
@@ -379,7 +398,7 @@ class HQ:
         started = time.perf_counter()
         try:
             ack = self._apply(batch)
-        except IntegrityError:
+        except IntegrityError as exc:
             # Another worker applied the same (device, seq) between our check and our insert:
             # the primary key refused the second copy; answer as a replay.
             with self.engine.connect() as conn:
@@ -389,7 +408,7 @@ class HQ:
                     )
                 ).first()
             if stored is None or stored.body_sha256 != batch.sha256:
-                raise
+                raise _broken_rule(exc, batch.seq) from exc
             ack = json.loads(stored.ack)
         log.info(
             "batch",
@@ -1099,6 +1118,27 @@ class _IdArray(UserDefinedType[list[str]]):
             return '{"' + joined + '"}'
 
         return process
+
+
+def _broken_rule(exc: IntegrityError, seq: int) -> HQError:
+    """A batch whose rows break one of HQ's table rules; nothing of it was applied.
+
+    A number already held by another record (a file or request number given twice, as after
+    a backup restored on the branch) is a 409 that says so; any other rule (a missing
+    required value, a row that points at nothing) means a malformed change, a 400."""
+    text = str(exc.orig).lower()
+    if "unique" in text or "duplicate key" in text:
+        return HQError(
+            409,
+            "number_taken",
+            N_(
+                "Batch {seq} gives a file or request number that HQ already holds for another "
+                "record. This happens when a backup is restored after the number was used; "
+                "HQ support must renumber one of the two."
+            ),
+            {"seq": seq},
+        )
+    return HQError(400, "corrupt", N_("The batch holds a malformed change."))
 
 
 _UNREADABLE = (ValueError, TypeError, ArithmeticError)  # ArithmeticError: Decimal, overflow

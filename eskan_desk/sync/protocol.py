@@ -113,6 +113,9 @@ def _header_ok(header: Any, fields: dict[str, type | tuple[type, ...]]) -> bool:
         for k, t in fields.items()
     ):
         return False
+    # Numbers HQ stores in 64-bit columns (a sequence of 2**70 overflowed into a 500).
+    if not all(0 <= header[k] < 1 << 63 for k, t in fields.items() if t is int):
+        return False
     device = header.get("device_id")
     return device is None or (len(device) <= 64 and "\x00" not in device)  # an id, as HQ keeps
 

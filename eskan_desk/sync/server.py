@@ -119,13 +119,40 @@ def create_app(hq: HQ) -> FastAPI:
         device_id = request.headers.get("x-eskan-device", "")
         stamp = request.headers.get("x-eskan-time", "")
         signature = request.headers.get("x-eskan-signature", "")
+        if not 0 <= cursor < MAX_CURSOR:
+            raise HQError(400, "corrupt", N_("The pull request cannot be read."))
         key = hq.device_key(device_id)
         signed = {"device_id": device_id, "cursor": cursor, "time": stamp}
         if not protocol.verify_signature(key, signed, signature):
             raise HQError(401, "signature", N_("The request signature is wrong for this device."))
+        _check_stamp(stamp)
         return hq.pull(device_id, cursor)
 
     return app
+
+
+MAX_CURSOR = 1 << 63  # HQ's change sequence is a 64-bit integer
+# How far a pull's signed time may be from HQ's clock. It bounds how long a pull request seen
+# on the wire (plain HTTP) can be replayed to read a branch's families; a branch PC whose clock
+# is off by more is told so, not refused in silence.
+STAMP_WINDOW_S = 2 * 3600
+
+
+def _check_stamp(stamp: str) -> None:
+    try:
+        skew = int(stamp) - time.time()
+    except ValueError:
+        raise HQError(400, "corrupt", N_("The pull request cannot be read.")) from None
+    if abs(skew) > STAMP_WINDOW_S:
+        raise HQError(
+            403,
+            "clock",
+            N_(
+                "This PC's clock is {hours} hours away from HQ's. Set its date and time, "
+                "then sync again."
+            ),
+            {"hours": round(skew / 3600)},
+        )
 
 
 def app_from_env() -> FastAPI:

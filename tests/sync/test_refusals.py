@@ -15,6 +15,7 @@ import json
 import re
 import secrets
 import socket
+import time
 import urllib.parse
 import warnings
 from pathlib import Path
@@ -296,6 +297,60 @@ def test_a_signed_batch_with_a_value_its_column_cannot_read_is_refused(kms, hq, 
         changes[where] = new_contact_change(kms, **values)
         batches.append(changes)
     assert_refused_as_corrupt(kms, hq, hq_server, batches)
+
+
+def test_a_signed_batch_that_breaks_a_table_rule_is_refused_not_a_server_error(kms, hq, hq_server):
+    """A row missing a required value, or pointing at a family HQ has never seen: the
+    database refuses it (an integrity error, once answered 500 and retried five times)."""
+    missing = new_contact_change(kms)
+    missing[5] = {k: v for k, v in missing[5].items() if k not in {"channel", "summary", "at"}}
+    batches = [[new_contact_change(kms, beneficiary_id=uuid7())], [missing]]
+    assert_refused_as_corrupt(kms, hq, hq_server, batches)
+
+
+def test_numbers_hq_cannot_store_are_refused_not_a_server_error(kms, hq, hq_server):
+    client = SyncClient(kms)
+    huge = signed(client, 1 << 70, [a_contact_change(kms)])
+    status, body = post_batch(hq_server.url, huge.to_bytes())
+    assert (status, body["error"]) == (400, "corrupt"), body
+    ident = client.identity
+    for cursor in (1 << 70, -5):
+        status, _page = signed_pull(hq_server.url, ident, cursor, str(int(time.time())))
+        assert status == 400
+    assert health(hq_server.url) == 200
+
+
+def signed_pull(url: str, ident: Any, cursor: int, stamp: str) -> tuple[int, dict[str, Any]]:
+    parsed = urllib.parse.urlsplit(url)
+    conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
+    signed_ = {"device_id": ident.device_id, "cursor": cursor, "time": stamp}
+    try:
+        conn.request(
+            "GET",
+            f"/v1/pull?cursor={cursor}",
+            headers={
+                "X-Eskan-Device": ident.device_id,
+                "X-Eskan-Time": stamp,
+                "X-Eskan-Signature": protocol.sign(ident.key, signed_),
+            },
+        )
+        resp = conn.getresponse()
+        return resp.status, json.loads(resp.read())
+    finally:
+        conn.close()
+
+
+def test_a_pull_request_is_good_only_near_the_time_it_was_signed(kms, hq, hq_server):
+    """A pull seen on the wire cannot be replayed for ever to read the branch's families; a
+    PC whose clock is far off is told to set it."""
+    ident = SyncClient(kms).identity
+    now = int(time.time())
+    assert signed_pull(hq_server.url, ident, 0, str(now))[0] == 200
+    for stamp in (str(now - 3 * 3600), "1000", str(now + 3 * 3600)):
+        status, body = signed_pull(hq_server.url, ident, 0, stamp)
+        assert (status, body["error"]) == (403, "clock"), body
+    status, body = signed_pull(hq_server.url, ident, 0, "hello")
+    assert (status, body["error"]) == (400, "corrupt")
 
 
 def a_staff_update(kms) -> list[Any]:

@@ -157,3 +157,76 @@ def test_a_store_restored_from_backup_enrolls_anew_and_converges(make_branch, hq
             assert conn.execute(text("SELECT count(*) FROM contacts")).scalar_one() == 2
     finally:
         restored.close()
+
+
+def test_a_restored_store_never_gives_a_file_number_hq_already_holds(make_branch, hq, tmp_path):
+    """Restored from a backup taken before family B was registered and sent, the store's
+    counters are behind HQ. Enrolled again, it learns HQ's highest numbers: the next family
+    gets a new number (not B's, which HQ refused as a duplicate, leaving the branch unable to
+    sync), and B comes back with the next pull."""
+    from eskan_desk.app import open_context
+    from eskan_desk.services.backup import backup_store, restore_store
+    from eskan_desk.services.beneficiaries import register_beneficiary
+    from tests.services.helpers import applicant
+    from tests.sync.conftest import enroll_local
+
+    kms = make_branch("KMS")
+    admin = resolve_actor(kms, None)
+    client = enroll_local(kms, hq)
+    a = register_beneficiary(kms, admin, applicant(national_id="1000000008"))
+    client.sync()
+    backup_store(kms, tmp_path / "kms.bak")
+    b = register_beneficiary(kms, admin, applicant(national_id="1000000016"))
+    client.sync()
+    assert (a.file_no[-6:], b.file_no[-6:]) == ("000001", "000002")
+    kms.close()
+    restore_store(tmp_path / "restored", tmp_path / "kms.bak")
+    restored = open_context(tmp_path / "restored", create=False)
+    try:
+        again = enroll_local(restored, hq)
+        c = register_beneficiary(
+            restored, resolve_actor(restored, None), applicant(national_id="1000000024")
+        )
+        assert c.file_no[-6:] == "000003"
+        again.sync()
+        assert again.status().pending == 0
+        numbers = sorted(r[0] for r in restored.store.fetch("SELECT file_no FROM beneficiaries"))
+        assert [n[-6:] for n in numbers] == ["000001", "000002", "000003"]  # B is back
+        with hq.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM beneficiaries")).scalar_one() == 3
+    finally:
+        restored.close()
+
+
+def test_a_number_given_twice_before_enrolling_again_is_refused_by_name(make_branch, hq, tmp_path):
+    """Registered on the restored store before it was enrolled again, family C took B's
+    number: HQ refuses that batch as a number given twice (409, nothing applied), and the
+    branch is told so instead of "HQ refused the request" after five retries."""
+    from eskan_desk.app import open_context
+    from eskan_desk.domain.errors import SyncError
+    from eskan_desk.services.backup import backup_store, restore_store
+    from eskan_desk.services.beneficiaries import register_beneficiary
+    from tests.services.helpers import applicant
+    from tests.sync.conftest import enroll_local
+
+    kms = make_branch("KMS")
+    admin = resolve_actor(kms, None)
+    client = enroll_local(kms, hq)
+    backup_store(kms, tmp_path / "kms.bak")
+    register_beneficiary(kms, admin, applicant(national_id="1000000016"))
+    client.sync()
+    kms.close()
+    restore_store(tmp_path / "restored", tmp_path / "kms.bak")
+    restored = open_context(tmp_path / "restored", create=False)
+    try:
+        register_beneficiary(
+            restored, resolve_actor(restored, None), applicant(national_id="1000000024")
+        )
+        again = enroll_local(restored, hq)
+        with pytest.raises(SyncError) as refused:
+            again.sync(attempts=1)
+        assert refused.value.code == "number_taken" and not refused.value.retry
+        with hq.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM beneficiaries")).scalar_one() == 1
+    finally:
+        restored.close()
