@@ -6,8 +6,10 @@ HQ answering 5xx), ``retry=False`` for a refusal that trying again will not chan
 
 from __future__ import annotations
 
+import errno
 import http.client
 import json
+import socket
 import ssl
 import time
 import urllib.parse
@@ -31,18 +33,56 @@ class Transport(Protocol):
     def health(self) -> dict[str, Any]: ...
 
 
-def refusal(status: int, body: dict[str, Any]) -> SyncError:
-    """HQ's refusal as an error in the user's language (HQ sends the English source text)."""
-    message = body.get("message_id") or body.get("message") or N_("HQ refused the request.")
+NOT_HQ = N_("No Eskan Desk HQ answers at {url} (HTTP {status}). Check the address.")
+HQ_FAILED = N_(
+    "HQ met an error it could not handle (HTTP {status}); its log says which. Changes stay "
+    "here until the next try."
+)
+
+
+def refusal(status: int, body: dict[str, Any], url: str = "") -> SyncError:
+    """HQ's refusal as an error in the user's language (HQ sends the English source text).
+
+    An answer that is not HQ's (no ``error`` in it) is told for what it is: a server that is
+    not Eskan HQ (a 404 at a wrong path), or HQ failing inside (a 500)."""
+    message = body.get("message_id") or body.get("message")
+    params = body.get("params") or {}
+    if not message:
+        message = HQ_FAILED if status >= 500 else NOT_HQ
+        params = {"url": url, "status": status}
     err = SyncError(
         str(body.get("error", "refused")),
         message,
-        body.get("params") or {},
+        params,
         retry=status >= 500,
         status=status,
     )
     err.expected_seq = body.get("expected_seq")  # type: ignore[attr-defined]
     return err
+
+
+# Why a connection failed, in words for the branch (the OS's own text is English).
+_REASONS = {
+    errno.ECONNREFUSED: N_("nothing answers on that port"),
+    errno.EHOSTUNREACH: N_("no route to that computer"),
+    errno.ENETUNREACH: N_("no network"),
+    errno.ECONNRESET: N_("the connection was cut"),
+}
+
+
+def _reason(exc: BaseException) -> str:
+    from eskan_desk import i18n
+
+    if isinstance(exc, TimeoutError):
+        return i18n.gettext(N_("no answer in time"))
+    if isinstance(exc, ssl.SSLError):
+        return i18n.gettext(N_("the HTTPS connection failed (certificate or protocol)"))
+    if isinstance(exc, socket.gaierror):
+        return i18n.gettext(N_("the computer's name is not known"))
+    known = _REASONS.get(getattr(exc, "errno", None) or -1)
+    if known:
+        return i18n.gettext(known)
+    return str(exc) or type(exc).__name__
 
 
 class HttpTransport:
@@ -102,7 +142,7 @@ class HttpTransport:
             raw = resp.read()
             status = resp.status
         except (TimeoutError, OSError, http.client.HTTPException) as exc:
-            reason = type(exc).__name__ if not str(exc) else str(exc)
+            reason = _reason(exc)
             raise SyncError(
                 "unreachable", UNREACHABLE, {"url": self.url, "reason": reason}, retry=True
             ) from exc
@@ -114,7 +154,7 @@ class HttpTransport:
         except ValueError:
             data = None
         if status >= 400:
-            raise refusal(status, data if isinstance(data, dict) else {})
+            raise refusal(status, data if isinstance(data, dict) else {}, self.url)
         if not isinstance(data, dict):
             # An answer cut short on the way (its headers arrived, its body did not): whatever
             # HQ did is safe to ask again, so this is retried like a dropped link.

@@ -971,3 +971,36 @@ def test_one_code_enrolls_one_device_even_when_many_ask_at_once(hq):
     assert {r.code for r in results if isinstance(r, HQError)} == {"enroll_code"}
     with hq.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM hq_devices")).scalar_one() == 1
+
+
+def test_an_address_where_something_else_answers_is_told_as_such():
+    """A web server that is not Eskan HQ (a wrong path or port) answers 404 with a page, not
+    HQ's JSON: the branch is told no HQ answers there, not that "HQ refused the request"."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from eskan_desk import i18n
+
+    class NotHQ(BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(b"<html>Not Found</html>")
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), NotHQ)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/api"
+    try:
+        with pytest.raises(SyncError) as refused:
+            HttpTransport(url).enroll({"code": "X"})
+    finally:
+        server.shutdown()
+    assert refused.value.status == 404 and not refused.value.retry
+    i18n.set_language("ar")
+    assert i18n.render_error(refused.value) == (
+        f"لا يوجد مقر رئيسي لإسكان ديسك يجيب على {url} (HTTP 404). تحقق من العنوان."
+    )
