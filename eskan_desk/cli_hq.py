@@ -200,16 +200,15 @@ def cmd_revoke(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    import io
-
-    from eskan_desk.services.files import check_destination, write_atomically
+    from eskan_desk.services.files import atomic_output, check_destination
     from eskan_desk.sync.hq import HQError
 
     check_destination(Path(args.out))  # before anything is applied
     hq = _open(args)
-    out = io.BytesIO()
     try:
-        with open(args.file, "rb") as fh:
+        # Written as the pull is read (memory holds one page); the answer takes its name
+        # once whole. Opened first: an unreadable batch file leaves no answer behind.
+        with open(args.file, "rb") as fh, atomic_output(Path(args.out)) as out:
             report = hq.import_file(fh, out)
     except OSError as exc:
         from eskan_desk.domain.markers import N_
@@ -223,7 +222,6 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise _refused(exc) from exc
     finally:
         hq.dispose()
-    write_atomically(Path(args.out), out.getvalue())
     if args.json:
         print(json.dumps({**report, "out": str(args.out)}, ensure_ascii=False, default=str))
     else:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from eskan_desk.domain.errors import OutputError
 from eskan_desk.domain.markers import N_
@@ -33,7 +36,19 @@ def write_atomically(path: Path, data: bytes) -> None:
     Raises:
         OutputError: the folder does not exist or cannot be written.
     """
-    folder = path.resolve().parent
+    with atomic_output(path) as fh:
+        fh.write(data)
+
+
+@contextmanager
+def atomic_output(path: Path) -> Iterator[BinaryIO]:
+    """A file to write ``path`` through, as it is produced: it takes the name only once
+    written whole and on disk, and is removed if anything fails before.
+
+    Raises:
+        OutputError: the folder does not exist or cannot be written (then, or on a full disk).
+    """
+    folder = Path(path).resolve().parent
     try:
         fd, tmp = tempfile.mkstemp(prefix=".eskan-", suffix=".part", dir=folder)
     except OSError as exc:
@@ -42,7 +57,7 @@ def write_atomically(path: Path, data: bytes) -> None:
         ) from exc
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -51,3 +66,6 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise OutputError(
             N_("Cannot write {path}: {reason}"), {"path": path, "reason": exc.strerror}
         ) from exc
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -644,29 +644,32 @@ class SyncClient:
             SyncError: not an answer for this device, damaged or forged; nothing applied.
         """
         identity, _ = self._require_identity()
+        result = SyncResult()
         try:
             with open(path, "rb") as fh:
-                answer = protocol.read_answer(fh, identity.key)
+                head, pages = protocol.open_answer(fh, identity.key)
+                if head.get("device_id") != identity.device_id:
+                    raise SyncError(
+                        "signature", N_("The answer file was not made by HQ for this device.")
+                    )
+                for ack in head.get("acks", []):
+                    seq = int(ack["seq"])
+                    with self.ctx.store.read() as session:
+                        acked = int(self._state(session, BATCH_ACKED_KEY))
+                    if seq > acked:
+                        self._mark_acked(ack, seq)
+                        result.batches += 1
+                # Page by page, each verified, then applied in its own transaction: memory
+                # holds one page; a file cut short keeps the pages before the cut.
+                for page in pages:
+                    applied, skipped = self.apply_pulled(page.changes, page.start, page.cursor)
+                    result.pulled += applied
+                    result.skipped_pulled += skipped
         except OSError as exc:
             raise _file_error(Path(path), exc) from exc
         except BatchError as exc:
             raise SyncError(exc.code, exc.message, exc.params) from exc
-        if answer.get("device_id") != identity.device_id:
-            raise SyncError("signature", N_("The answer file was not made by HQ for this device."))
-        result = SyncResult()
-        for ack in answer.get("acks", []):
-            seq = int(ack["seq"])
-            with self.ctx.store.read() as session:
-                acked = int(self._state(session, BATCH_ACKED_KEY))
-            if seq > acked:
-                self._mark_acked(ack, seq)
-                result.batches += 1
-        pull = answer.get("pull") or {}
-        applied, skipped = self.apply_pulled(
-            pull.get("changes", []), int(pull.get("from", 0)), int(pull.get("cursor", 0))
-        )
-        result.pulled, result.skipped_pulled = applied, skipped
-        error = answer.get("error")
+        error = head.get("error")
         if error:
             exc = SyncError(
                 error.get("error", "refused"),

@@ -998,23 +998,19 @@ class HQ:
             except HQError as exc:
                 error = exc.as_json()
                 break
-        cursor = int(header.get("pull_cursor", 0))
-        start = cursor
-        pulled: list[list[Any]] = []
-        while True:
-            page = self.pull(dev.id, cursor)
-            pulled.extend(page["changes"])
-            cursor = page["cursor"]
-            if not page["more"]:
-                break
-        answer = {
-            "device_id": dev.id,
-            "acks": acks,
-            "error": error,
-            "pull": {"from": start, "cursor": cursor, "changes": pulled},
-        }
-        protocol.write_answer(out, answer, dev.key)
-        return {"batches": len(batches), "acked": len(acks), "pulled": len(pulled), "error": error}
+        start = int(header.get("pull_cursor", 0))
+
+        def pages() -> Iterator[protocol.AnswerPage]:
+            cursor, more = start, True
+            while more:  # one page in memory at a time, however far behind the branch is
+                page = self.pull(dev.id, cursor)
+                yield protocol.AnswerPage(cursor, page["cursor"], page["changes"])
+                cursor, more = page["cursor"], page["more"]
+
+        _pages, pulled = protocol.write_answer_pages(
+            out, key=dev.key, device_id=dev.id, acks=acks, error=error, start=start, pages=pages()
+        )
+        return {"batches": len(batches), "acked": len(acks), "pulled": pulled, "error": error}
 
     # -- reports -----------------------------------------------------------------------------
 

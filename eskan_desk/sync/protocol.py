@@ -33,7 +33,7 @@ from eskan_desk.domain.markers import N_
 
 FORMAT = 1
 FILE_MAGIC = b"ESKAN-BATCHES/1\n"
-ACK_MAGIC = b"ESKAN-ANSWER/1\n"
+ACK_MAGIC = b"ESKAN-ANSWER/1\n"  # the first answer format (one body), still read
 MAX_BATCH_CHANGES = 3000
 MAX_BATCH_BYTES = 4 * 1024 * 1024  # uncompressed body; HQ refuses bodies above MAX_BODY_BYTES
 MAX_BODY_BYTES = 8 * 1024 * 1024  # on the wire, compressed
@@ -371,31 +371,164 @@ def read_batch_file(inp: BinaryIO) -> tuple[dict[str, Any], list[Batch]]:
     return header, batches
 
 
+ANSWER_MAGIC = b"ESKAN-ANSWER/2\n"  # paged: written and read one page at a time
+assert len(ANSWER_MAGIC) == len(ACK_MAGIC)
+MAX_ANSWER_HEAD_BYTES = 16 * 1024 * 1024  # the acknowledgements of every batch of the file
+MAX_PAGE_BYTES = 256 * 1024 * 1024  # one pull page, compressed
+
+
+@dataclass(frozen=True)
+class AnswerPage:
+    """One page of the pull in an answer file: rows after ``start`` up to ``cursor``."""
+
+    start: int
+    cursor: int
+    changes: list[list[Any]]
+
+
+def _signed(key: str, fields: dict[str, Any]) -> bytes:
+    return canonical({**fields, "signature": sign(key, fields)})
+
+
+def write_answer_pages(
+    out: BinaryIO,
+    *,
+    key: str,
+    device_id: str,
+    acks: list[dict[str, Any]],
+    error: dict[str, Any] | None,
+    start: int,
+    pages: Iterable[AnswerPage],
+) -> tuple[int, int]:
+    """HQ's answer file, written as the pull is read: magic; a signed head (the
+    acknowledgements, HQ's refusal if any, where the pull starts); then each page as a signed
+    page head and its gzipped rows; then a signed end naming the page count and the last
+    cursor. Memory holds one page, however far behind the branch is.
+
+    Returns:
+        ``(pages, rows)`` written.
+    """
+    out.write(ANSWER_MAGIC)
+    head = {"device_id": device_id, "acks": acks, "error": error, "start": start}
+    out.write(_frame(_signed(key, head)))
+    n = rows = 0
+    cursor = start
+    for page in pages:
+        body = gzip.compress(canonical({"changes": page.changes}), mtime=0)
+        fields = {
+            "device_id": device_id,
+            "page": n,
+            "start": page.start,
+            "cursor": page.cursor,
+            "body_sha256": hashlib.sha256(body).hexdigest(),
+        }
+        out.write(_frame(_signed(key, fields)))
+        out.write(_frame(body))
+        n, rows, cursor = n + 1, rows + len(page.changes), page.cursor
+    end = {"device_id": device_id, "end": True, "pages": n, "cursor": cursor}
+    out.write(_frame(_signed(key, end)))
+    return n, rows
+
+
 def write_answer(out: BinaryIO, answer: dict[str, Any], key: str) -> None:
-    """HQ's answer file: acknowledgements plus the pull, signed with the device key."""
-    body = gzip.compress(canonical(answer), mtime=0)
-    head = {"body_sha256": hashlib.sha256(body).hexdigest(), "device_id": answer["device_id"]}
-    head["signature"] = sign(key, head)
-    out.write(ACK_MAGIC)
-    out.write(_frame(canonical(head)))
-    out.write(_frame(body))
+    """An answer held whole in memory (``{"device_id", "acks", "error", "pull": {"from",
+    "cursor", "changes"}}``), written as a one-page answer file."""
+    pull = answer.get("pull") or {}
+    start = int(pull.get("from", 0))
+    pages = [AnswerPage(start, int(pull.get("cursor", start)), list(pull.get("changes", [])))]
+    write_answer_pages(
+        out,
+        key=key,
+        device_id=answer["device_id"],
+        acks=list(answer.get("acks", [])),
+        error=answer.get("error"),
+        start=start,
+        pages=pages if pull else [],
+    )
 
 
-def read_answer(inp: BinaryIO, key: str) -> dict[str, Any]:
-    """Read and verify an answer file made by HQ for this device.
+def _damaged() -> BatchError:
+    return BatchError("corrupt", N_("The answer file is damaged."))
+
+
+def _verified(key: str, raw: bytes, device_id: str | None) -> dict[str, Any]:
+    try:
+        fields = _loads(raw)
+    except ValueError as exc:
+        raise _damaged() from exc
+    if not isinstance(fields, dict) or not isinstance(fields.get("signature"), str):
+        raise _damaged()
+    unsigned = {k: v for k, v in fields.items() if k != "signature"}
+    if not verify_signature(key, unsigned, fields["signature"]) or (
+        device_id is not None and fields.get("device_id") != device_id
+    ):
+        raise BatchError("signature", N_("The answer file was not made by HQ for this device."))
+    return unsigned
+
+
+def open_answer(inp: BinaryIO, key: str) -> tuple[dict[str, Any], Iterator[AnswerPage]]:
+    """Read an answer file made by HQ for this device, one page at a time.
+
+    Returns the verified head (``device_id``, ``acks``, ``error``, ``start``) and an iterator
+    of pages, each verified before it is yielded; the iterator raises at the first page that
+    cannot be trusted, or at the end if the file was cut short, so pages already taken stay
+    good (each is a complete step of the pull). A file written by an earlier version (one
+    signed body) is read as one page.
 
     Raises:
         BatchError: not an answer file, truncated, corrupted, or not signed for this device.
     """
-    if inp.read(len(ACK_MAGIC)) != ACK_MAGIC:
+    magic = inp.read(len(ANSWER_MAGIC))  # both versions' magics are the same length
+    if magic == ACK_MAGIC:
+        return _open_answer_v1(inp, key)
+    if magic != ANSWER_MAGIC:
         raise BatchError("not_an_answer_file", N_("This is not an answer file from HQ."))
+    head = _verified(key, _read_frame(inp, MAX_ANSWER_HEAD_BYTES), None)
+    device_id = head.get("device_id")
+    if not (
+        isinstance(device_id, str)
+        and isinstance(head.get("acks"), list)
+        and isinstance(head.get("start"), int)
+        and (head.get("error") is None or isinstance(head.get("error"), dict))
+    ):
+        raise _damaged()
+    return head, _answer_pages(inp, key, device_id, head["start"])
+
+
+def _answer_pages(inp: BinaryIO, key: str, device_id: str, start: int) -> Iterator[AnswerPage]:
+    cursor, n = start, 0
+    while True:
+        fields = _verified(key, _read_frame(inp, MAX_HEADER_BYTES), device_id)
+        if fields.get("end") is True:
+            if fields.get("pages") != n or fields.get("cursor") != cursor or inp.read(1):
+                raise _damaged()
+            return
+        if fields.get("page") != n or fields.get("start") != cursor:
+            raise _damaged()  # a page left out, repeated or moved
+        body = _read_frame(inp, MAX_PAGE_BYTES)
+        if hashlib.sha256(body).hexdigest() != fields.get("body_sha256"):
+            raise BatchError(
+                "checksum", N_("The answer file is damaged: its checksum does not match.")
+            )
+        try:
+            changes = _loads(gzip.decompress(body))["changes"]
+        except (OSError, EOFError, zlib.error, ValueError, KeyError, TypeError) as exc:
+            raise _damaged() from exc
+        if not isinstance(changes, list) or not isinstance(fields.get("cursor"), int):
+            raise _damaged()
+        cursor, n = fields["cursor"], n + 1
+        yield AnswerPage(fields["start"], cursor, changes)
+
+
+def _open_answer_v1(inp: BinaryIO, key: str) -> tuple[dict[str, Any], Iterator[AnswerPage]]:
+    """``ESKAN-ANSWER/1``: a signed head and one gzipped body holding everything."""
     try:
         head = _loads(_read_frame(inp, MAX_HEADER_BYTES))
         body = _read_frame(inp, 1 << 34)
     except ValueError as exc:
-        raise BatchError("corrupt", N_("The answer file is damaged.")) from exc
+        raise _damaged() from exc
     if not _header_ok(head, {"body_sha256": str, "signature": str}):
-        raise BatchError("corrupt", N_("The answer file is damaged."))
+        raise _damaged()
     unsigned = {k: v for k, v in head.items() if k != "signature"}
     if hashlib.sha256(body).hexdigest() != head.get("body_sha256"):
         raise BatchError("checksum", N_("The answer file is damaged: its checksum does not match."))
@@ -404,7 +537,38 @@ def read_answer(inp: BinaryIO, key: str) -> dict[str, Any]:
     try:
         answer = _loads(gzip.decompress(body))
     except (OSError, EOFError, zlib.error, ValueError) as exc:
-        raise BatchError("corrupt", N_("The answer file is damaged.")) from exc
+        raise _damaged() from exc
     if not isinstance(answer, dict):
-        raise BatchError("corrupt", N_("The answer file is damaged."))
-    return answer
+        raise _damaged()
+    pull = answer.get("pull") or {}
+    start = int(pull.get("from", 0))
+    first = {
+        "device_id": answer.get("device_id"),
+        "acks": answer.get("acks", []),
+        "error": answer.get("error"),
+        "start": start,
+    }
+    pages = [AnswerPage(start, int(pull.get("cursor", start)), pull.get("changes", []))]
+    return first, iter(pages if pull else [])
+
+
+def read_answer(inp: BinaryIO, key: str) -> dict[str, Any]:
+    """A whole answer file as one dictionary (``device_id``, ``acks``, ``error``, ``pull``
+    with ``from``, ``cursor`` and every change): for inspection and tests; the branch imports
+    with :func:`open_answer`, a page at a time.
+
+    Raises:
+        BatchError: as :func:`open_answer`.
+    """
+    head, pages = open_answer(inp, key)
+    changes: list[list[Any]] = []
+    cursor = head["start"]
+    for page in pages:
+        changes.extend(page.changes)
+        cursor = page.cursor
+    return {
+        "device_id": head["device_id"],
+        "acks": head["acks"],
+        "error": head["error"],
+        "pull": {"from": head["start"], "cursor": cursor, "changes": changes},
+    }

@@ -122,7 +122,12 @@ def test_an_answer_body_that_is_not_an_object_is_refused():
     key = protocol.new_key()
     out = io.BytesIO()
     protocol.write_answer(out, {"device_id": "d-1"}, key)
-    assert protocol.read_answer(io.BytesIO(out.getvalue()), key) == {"device_id": "d-1"}
+    assert protocol.read_answer(io.BytesIO(out.getvalue()), key) == {
+        "device_id": "d-1",
+        "acks": [],
+        "error": None,
+        "pull": {"from": 0, "cursor": 0, "changes": []},
+    }
     body = gzip.compress(b"[1, 2]", mtime=0)
     head = {"body_sha256": __import__("hashlib").sha256(body).hexdigest(), "device_id": "d-1"}
     head["signature"] = protocol.sign(key, head)
@@ -138,3 +143,92 @@ def test_an_answer_body_that_is_not_an_object_is_refused():
     )
     with pytest.raises(BatchError):
         protocol.read_answer(io.BytesIO(data), key)
+
+
+def _paged_answer(key: str, pages: int = 3) -> bytes:
+    import io
+
+    out = io.BytesIO()
+    protocol.write_answer_pages(
+        out,
+        key=key,
+        device_id="d-1",
+        acks=[{"seq": 1, "status": "applied"}],
+        error=None,
+        start=10,
+        pages=(
+            protocol.AnswerPage(10 + 5 * i, 15 + 5 * i, [["contacts", {"id": f"r{i}"}]])
+            for i in range(pages)
+        ),
+    )
+    return out.getvalue()
+
+
+def test_a_paged_answer_is_read_one_verified_page_at_a_time():
+    import io
+
+    key = protocol.new_key()
+    head, pages = protocol.open_answer(io.BytesIO(_paged_answer(key)), key)
+    assert head == {
+        "device_id": "d-1",
+        "acks": [{"seq": 1, "status": "applied"}],
+        "error": None,
+        "start": 10,
+    }
+    got = list(pages)
+    assert [(p.start, p.cursor) for p in got] == [(10, 15), (15, 20), (20, 25)]
+    assert got[2].changes == [["contacts", {"id": "r2"}]]
+    whole = protocol.read_answer(io.BytesIO(_paged_answer(key)), key)
+    assert whole["pull"] == {
+        "from": 10,
+        "cursor": 25,
+        "changes": [["contacts", {"id": f"r{i}"}] for i in range(3)],
+    }
+
+
+def _frames(data: bytes) -> list[bytes]:
+    import struct
+
+    at, frames = len(protocol.ANSWER_MAGIC), []
+    while at < len(data):
+        (n,) = struct.unpack(">Q", data[at : at + 8])
+        frames.append(data[at + 8 : at + 8 + n])
+        at += 8 + n
+    return frames
+
+
+def _joined(frames: list[bytes]) -> bytes:
+    import struct
+
+    return protocol.ANSWER_MAGIC + b"".join(struct.pack(">Q", len(f)) + f for f in frames)
+
+
+def test_a_damaged_paged_answer_gives_the_pages_before_the_damage_and_no_more():
+    """Each page is checked before it is given: pages before a cut, a flipped byte, a page
+    left out or put in twice are good steps of the pull; nothing after them is taken."""
+    import io
+
+    key = protocol.new_key()
+    data = _paged_answer(key)
+    frames = _frames(data)  # head, (page head, body) x 3, end
+    assert len(frames) == 8
+    flipped = bytearray(frames[4])
+    flipped[len(flipped) // 2] ^= 0x01
+    cases = {
+        "cut in the third page": (data[: len(data) - len(frames[7]) - 30], 2),
+        "no end": (_joined(frames[:7]), 3),
+        "second body flipped": (_joined([*frames[:4], bytes(flipped), *frames[5:]]), 1),
+        "second page left out": (_joined([*frames[:3], *frames[5:]]), 1),
+        "first page twice": (_joined([*frames[:3], *frames[1:]]), 1),
+        "bytes after the end": (data + b"x", 3),
+    }
+    for name, (damaged, good) in cases.items():
+        _head, pages = protocol.open_answer(io.BytesIO(damaged), key)
+        taken = []
+        with pytest.raises(BatchError):
+            for page in pages:
+                taken.append(page)
+        assert len(taken) == good, name
+    with pytest.raises(BatchError) as other:
+        protocol.open_answer(io.BytesIO(data), protocol.new_key())  # not this device's key
+    assert other.value.code == "signature"
