@@ -301,7 +301,9 @@ def test_the_warm_up_freezes_nothing_once_the_desk_has(monkeypatch):
         frozen = gc.get_freeze_count()
         window_like = [[] for _ in range(100)]
         freeze_loaded_modules()
-        assert gc.get_freeze_count() == frozen
+        # Not one more object frozen (fewer is fine: a frozen object still dies when its
+        # last reference goes, e.g. one another test's thread let go of meanwhile).
+        assert gc.get_freeze_count() <= frozen
         assert any(obj is window_like for obj in gc.get_objects())
     finally:
         gc.unfreeze()
