@@ -229,7 +229,7 @@ def test_after_the_quick_start_froze_its_modules_the_desk_freezes_nothing(
     desk = Desk(arabic_app, ctx, admin, 10)
     try:
         desk.start()
-        assert gc.get_freeze_count() == frozen
+        assert gc.get_freeze_count() <= frozen  # nothing frozen again (frozen objects may die)
     finally:
         _close(desk, arabic_app)
         gc.unfreeze()
