@@ -141,10 +141,19 @@ def applicant_record(ctx: Ctx, p: Person) -> list[Section]:
         Section(ctx.t(N_("National address")), [Fields(address, 3)]),
         Section(ctx.t(N_("Bank and housing")), [Fields(bank)]),
     ]
-    if p.members:
-        sections.append(Section(ctx.t(N_("Household members")), [_members(ctx, p)]))
-    if p.incomes:
-        sections.append(Section(ctx.t(N_("Income sources")), [_incomes(ctx, p)]))
+    # Printed even when empty: the applicant attests that there are none, too.
+    members = ctx.t(N_("Household members"))
+    sections.append(
+        Section(members, [_members(ctx, p)])
+        if p.members
+        else Section(members, [Fields([(members, ctx.t(N_("No household members recorded")))], 1)])
+    )
+    incomes = ctx.t(N_("Income sources"))
+    sections.append(
+        Section(incomes, [_incomes(ctx, p)])
+        if p.incomes
+        else Section(incomes, [Fields([(incomes, ctx.t(N_("No income recorded")))], 1)])
+    )
     return sections
 
 

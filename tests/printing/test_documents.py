@@ -284,3 +284,12 @@ def test_many_distinct_characters_fill_a_second_font_subset():
     assert pdf.count(b"/FontFile2") == 3  # Bold, and Regular in two subsets
     text = "".join(pdf_text(pdf).split())
     assert latin in text and unicodedata.normalize("NFKC", extended) in text
+
+
+def test_a_declaration_says_when_there_are_no_members_and_no_income():
+    """The applicant attests to the absence too: the sections stay, saying there are none."""
+    doc = declaration()
+    alone = replace(doc, person=replace(doc.person, members=[], incomes=[]))
+    text = pdf_text(render_declaration(alone))
+    assert "أفراد الأسرة" in text and "لا يوجد أفراد أسرة مسجَّلون" in text
+    assert "مصادر الدخل" in text and "لا يوجد دخل مسجَّل" in text
