@@ -157,7 +157,8 @@ def heading(ctx: Ctx, text: str) -> Table:
 
 def fields(ctx: Ctx, pairs: Sequence[tuple[str, Cell]], width: float, per_row: int = 2) -> Table:
     """Label | value pairs, ``per_row`` pairs a row; the label sits on the start side."""
-    label_w = min(width / per_row * 0.36, width * 0.17)
+    # at least 26 mm: "رقم الهوية / الإقامة" on one line on an A5 receipt too
+    label_w = min(width / per_row * 0.36, max(width * 0.17, 26 * mm))
     value_w = width / per_row - label_w
     rows, shade = [], []
     for r, start in enumerate(range(0, len(pairs), per_row)):
