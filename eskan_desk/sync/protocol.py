@@ -483,6 +483,7 @@ def open_answer(inp: BinaryIO, key: str) -> tuple[dict[str, Any], Iterator[Answe
         return _open_answer_v1(inp, key)
     if magic != ANSWER_MAGIC:
         raise BatchError("not_an_answer_file", N_("This is not an answer file from HQ."))
+    at = inp.tell() if inp.seekable() else None
     head = _verified(key, _read_frame(inp, MAX_ANSWER_HEAD_BYTES), None)
     device_id = head.get("device_id")
     if not (
@@ -492,10 +493,19 @@ def open_answer(inp: BinaryIO, key: str) -> tuple[dict[str, Any], Iterator[Answe
         and (head.get("error") is None or isinstance(head.get("error"), dict))
     ):
         raise _damaged()
+    if at is not None:
+        # A file (the USB case) is checked whole first, every signature and checksum,
+        # holding one frame at a time: a damaged or forged file changes nothing at all.
+        for _page in _answer_pages(inp, key, device_id, head["start"], unpack=False):
+            pass
+        inp.seek(at)
+        _read_frame(inp, MAX_ANSWER_HEAD_BYTES)
     return head, _answer_pages(inp, key, device_id, head["start"])
 
 
-def _answer_pages(inp: BinaryIO, key: str, device_id: str, start: int) -> Iterator[AnswerPage]:
+def _answer_pages(
+    inp: BinaryIO, key: str, device_id: str, start: int, *, unpack: bool = True
+) -> Iterator[AnswerPage]:
     cursor, n = start, 0
     while True:
         fields = _verified(key, _read_frame(inp, MAX_HEADER_BYTES), device_id)
@@ -510,12 +520,16 @@ def _answer_pages(inp: BinaryIO, key: str, device_id: str, start: int) -> Iterat
             raise BatchError(
                 "checksum", N_("The answer file is damaged: its checksum does not match.")
             )
-        try:
-            changes = _loads(gzip.decompress(body))["changes"]
-        except (OSError, EOFError, zlib.error, ValueError, KeyError, TypeError) as exc:
-            raise _damaged() from exc
-        if not isinstance(changes, list) or not isinstance(fields.get("cursor"), int):
+        if not isinstance(fields.get("cursor"), int):
             raise _damaged()
+        changes: list[list[Any]] = []
+        if unpack:
+            try:
+                changes = _loads(gzip.decompress(body))["changes"]
+            except (OSError, EOFError, zlib.error, ValueError, KeyError, TypeError) as exc:
+                raise _damaged() from exc
+            if not isinstance(changes, list):
+                raise _damaged()
         cursor, n = fields["cursor"], n + 1
         yield AnswerPage(fields["start"], cursor, changes)
 

@@ -835,6 +835,19 @@ def test_usb_damaged_batch_files_are_refused_whole(usb, hq, hq_url, tmp_path):
     assert hq_state(hq)["hq_changes"] == before["hq_changes"] + 9
 
 
+def _first_page_body(answer: bytes) -> int:
+    """The offset of a byte in the middle of an answer file's first page of rows."""
+    import struct
+
+    at = len(protocol.ANSWER_MAGIC)
+    for _frame in range(2):  # the head, then the first page's head
+        (n,) = struct.unpack(">Q", answer[at : at + 8])
+        at += 8 + n
+    (n,) = struct.unpack(">Q", answer[at : at + 8])
+    assert n > 0
+    return at + 8 + n // 2
+
+
 def test_usb_forged_or_foreign_answer_is_refused(usb, hq, tmp_path):
     abh, kms, batches = usb
     answer = tmp_path / "kms.answer"
@@ -857,7 +870,7 @@ def test_usb_forged_or_foreign_answer_is_refused(usb, hq, tmp_path):
             fh, dict(content, device_id=SyncClient(abh).identity.device_id), kms_key
         )
     tampered = bytearray(answer.read_bytes())
-    tampered[-10] ^= 0x01
+    tampered[_first_page_body(bytes(tampered))] ^= 0x01  # inside the pulled rows
     broken = tmp_path / "tampered.answer"
     broken.write_bytes(bytes(tampered))
     settled = branch_state(kms)
