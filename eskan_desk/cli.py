@@ -17,9 +17,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from eskan_desk import __version__, i18n
+from eskan_desk import i18n
 from eskan_desk.app import AppContext, open_context
-from eskan_desk.cli_parser import Parser, start_language
+from eskan_desk.cli_parser import Parser, add_language, program, start_language
 from eskan_desk.domain.enums import (
     Category,
     Channel,
@@ -560,26 +560,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help=_("print JSON (stable, documented in the README)"),
     )
-    common.add_argument(
-        "--lang",
-        choices=i18n.LANGUAGES,
-        default=argparse.SUPPRESS,
-        help=_("language of messages (default: ESKAN_LANG or ar)"),
-    )
+    add_language(common)
     common.add_argument(
         "--user",
         default=argparse.SUPPRESS,
         help=_("staff username to act as (default: ESKAN_USER or the first admin)"),
     )
 
-    p = Parser(prog="eskan", parents=[common], description=_("Eskan Desk command line"))
-    p.add_argument(
-        "--version",
-        action="version",
-        version=f"eskan {__version__}",
-        help=_("show the version and exit"),
-    )
-    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    p, sub = program("eskan", _("Eskan Desk command line"), common)
 
     def add(parent: Any, name: str, fn: Callable[..., int], help_: str) -> argparse.ArgumentParser:
         sp = parent.add_parser(name, parents=[common], help=help_, description=help_)

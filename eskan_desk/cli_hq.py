@@ -20,8 +20,8 @@ from typing import Any
 
 import platformdirs
 
-from eskan_desk import __version__, i18n
-from eskan_desk.cli_parser import Parser, start_language
+from eskan_desk import i18n
+from eskan_desk.cli_parser import Parser, add_language, program, start_language
 from eskan_desk.domain.errors import EskanError, SyncError
 from eskan_desk.i18n import _
 
@@ -352,20 +352,8 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--json", action="store_true", default=argparse.SUPPRESS, help=_("print JSON")
     )
-    common.add_argument(
-        "--lang",
-        choices=i18n.LANGUAGES,
-        default=argparse.SUPPRESS,
-        help=_("language of messages (default: ESKAN_LANG or ar)"),
-    )
-    p = Parser(prog="eskan-hq", parents=[common], description=_("Eskan Desk headquarters"))
-    p.add_argument(
-        "--version",
-        action="version",
-        version=f"eskan-hq {__version__}",
-        help=_("show the version and exit"),
-    )
-    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    add_language(common)
+    p, sub = program("eskan-hq", _("Eskan Desk headquarters"), common)
 
     def add(name: str, fn: Any, help_: str) -> argparse.ArgumentParser:
         sp = sub.add_parser(name, parents=[common], help=help_, description=help_)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from eskan_desk import i18n
 from eskan_desk.i18n import N_
@@ -55,6 +55,30 @@ class Parser(argparse.ArgumentParser):
         line = i18n.gettext("{prog}: {message} (see: {prog} --help)")
         print(line.format(prog=self.prog, message=message), file=sys.stderr)
         sys.exit(EXIT_USAGE)
+
+
+def add_language(parser: argparse.ArgumentParser) -> None:
+    """``--lang ar|en``, as every command takes it."""
+    parser.add_argument(
+        "--lang",
+        choices=i18n.LANGUAGES,
+        default=argparse.SUPPRESS,
+        help=i18n.gettext("language of messages (default: ESKAN_LANG or ar)"),
+    )
+
+
+def program(prog: str, description: str, common: argparse.ArgumentParser) -> tuple[Parser, Any]:
+    """A command's top parser with ``--version``, and its subcommands' parser."""
+    from eskan_desk import __version__
+
+    p = Parser(prog=prog, parents=[common], description=description)
+    p.add_argument(
+        "--version",
+        action="version",
+        version=f"{prog} {__version__}",
+        help=i18n.gettext("show the version and exit"),
+    )
+    return p, p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
 
 def start_language(argv: list[str]) -> None:
