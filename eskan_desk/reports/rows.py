@@ -204,7 +204,7 @@ def _overview(s: WeeklySummary, t: Translate) -> Section:
             ("requests_submitted", N_("Support requests submitted"), q.submitted),
             ("decisions_made", N_("Committee decisions"), q.decisions),
             ("decisions_communicated", N_("Decisions communicated"), q.communicated),
-            ("decisions_overdue", N_("Decisions overdue"), q.overdue),
+            ("decisions_overdue", N_("Waiting past the earliest decision date"), q.overdue),
             (
                 "referrals_open",
                 N_("Referrals open at the end of the week"),
@@ -329,13 +329,14 @@ def _requests(s: WeeklySummary, t: Translate) -> Section:
             ("rejected", N_("Rejected"), by.get("rejected", 0)),
             ("needs_info", N_("Needs information"), by.get("needs_info", 0)),
             ("communicated", N_("Decisions communicated"), q.communicated),
-            ("overdue", N_("Decisions overdue"), q.overdue),
+            ("overdue", N_("Waiting past the earliest decision date"), q.overdue),
             ("closed", N_("Closed"), q.closed),
             ("withdrawn", N_("Withdrawn"), q.withdrawn),
         ],
         note=N_(
-            "Decisions overdue: requests still waiting for the committee at the end of the week, "
-            "past their earliest decision date."
+            "Waiting past the earliest decision date: requests still before the committee at "
+            "the end of the week, after the first day it may decide them. The policy sets a "
+            "minimum wait of two weeks, not a deadline."
         ),
     )
 
