@@ -36,6 +36,7 @@ from eskan_desk.services import search_index_writer
 from eskan_desk.services.staff import current_branch
 from eskan_desk.services.sync_status import ACKED_KEY, IDENTITY_FILE
 from eskan_desk.sync import protocol, rows
+from eskan_desk.sync.lock import sync_lock
 from eskan_desk.sync.protocol import Batch, BatchError
 from eskan_desk.sync.transport import HttpTransport, Transport
 
@@ -536,6 +537,10 @@ class SyncClient:
 
         The outcome (last success, or the last error) is kept for the sync page.
         """
+        with sync_lock(self.ctx.data_dir):  # one sync of this store at a time
+            return self._sync(attempts, backoff_s)
+
+    def _sync(self, attempts: int, backoff_s: float) -> SyncResult:
         delay = backoff_s
         attempts = max(1, attempts)  # "--attempts 0" still makes the one try asked for
         for attempt in range(1, attempts + 1):
@@ -602,6 +607,10 @@ class SyncClient:
         The file appears whole or not at all (written beside, then renamed).
         """
         identity, _ = self._require_identity()
+        with sync_lock(self.ctx.data_dir):
+            return self._export(identity, Path(out))
+
+    def _export(self, identity: Identity, out: Path) -> int:
         with self.ctx.store.read() as session:
             cursor = int(self._state(session, CURSOR_KEY))
         header = {
@@ -644,6 +653,10 @@ class SyncClient:
             SyncError: not an answer for this device, damaged or forged; nothing applied.
         """
         identity, _ = self._require_identity()
+        with sync_lock(self.ctx.data_dir):
+            return self._import_answer(identity, Path(path))
+
+    def _import_answer(self, identity: Identity, path: Path) -> SyncResult:
         result = SyncResult()
         try:
             with open(path, "rb") as fh:

@@ -230,3 +230,25 @@ def test_a_number_given_twice_before_enrolling_again_is_refused_by_name(make_bra
             assert conn.execute(text("SELECT count(*) FROM beneficiaries")).scalar_one() == 1
     finally:
         restored.close()
+
+
+def test_one_sync_of_a_store_at_a_time(make_branch, hq, hq_server):
+    """While the app syncs a store, a command that syncs it too is told so (and changes
+    nothing); once the first is done, it goes ahead. The lock is the OS's: a killed sync
+    never leaves it held."""
+    from eskan_desk.domain.errors import SyncError
+    from eskan_desk.sync.lock import sync_lock
+
+    kms = make_branch("KMS")
+    client = SyncClient(kms)
+    client.enroll(hq_server.url, hq.issue_code("KMS"))
+    _contact(kms, "أثناء مزامنة أخرى")
+    with sync_lock(kms.data_dir):  # the app's sync, under way
+        with pytest.raises(SyncError) as busy:
+            client.sync(attempts=1)
+        assert busy.value.code == "sync_busy" and not busy.value.retry
+        done = run_cli("sync", data_dir=kms.data_dir, lang="ar")
+        assert done.returncode == 1 and "مزامنة أخرى" in done.stderr, done.stderr
+        assert client.status().pending >= 1 and client.status().last_error is None
+    assert client.sync().batches == 1
+    assert client.status().pending == 0
