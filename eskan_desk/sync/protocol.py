@@ -470,10 +470,11 @@ def open_answer(inp: BinaryIO, key: str) -> tuple[dict[str, Any], Iterator[Answe
     """Read an answer file made by HQ for this device, one page at a time.
 
     Returns the verified head (``device_id``, ``acks``, ``error``, ``start``) and an iterator
-    of pages, each verified before it is yielded; the iterator raises at the first page that
-    cannot be trusted, or at the end if the file was cut short, so pages already taken stay
-    good (each is a complete step of the pull). A file written by an earlier version (one
-    signed body) is read as one page.
+    of pages. A seekable file is checked whole first (every signature and checksum, one frame
+    in memory at a time), so a damaged one raises here and nothing is taken from it. From a
+    stream, each page is verified before it is yielded and the iterator raises at the first
+    that cannot be trusted: the pages taken before are good steps of the pull. A file written
+    by an earlier version (one signed body) is read as one page.
 
     Raises:
         BatchError: not an answer file, truncated, corrupted, or not signed for this device.
