@@ -133,9 +133,10 @@ def create_app(hq: HQ) -> FastAPI:
 
 MAX_CURSOR = 1 << 63  # HQ's change sequence is a 64-bit integer
 # How far a pull's signed time may be from HQ's clock. It bounds how long a pull request seen
-# on the wire (plain HTTP) can be replayed to read a branch's families; a branch PC whose clock
-# is off by more is told so, not refused in silence.
-STAMP_WINDOW_S = 2 * 3600
+# on the wire (plain HTTP) can be replayed to read a branch's families, to a day rather than
+# for ever. A day, not minutes: a PC showing Riyadh time under a wrong time zone is three hours
+# off, and an offline branch drifts. A PC off by more is told so, not refused in silence.
+STAMP_WINDOW_S = 24 * 3600
 
 
 def _check_stamp(stamp: str) -> None:
@@ -148,8 +149,8 @@ def _check_stamp(stamp: str) -> None:
             403,
             "clock",
             N_(
-                "This PC's clock is {hours} hours away from HQ's. Set its date and time, "
-                "then sync again."
+                "This PC's clock is {hours} hours away from HQ's. Set its date, time and time "
+                "zone (Riyadh), then sync again."
             ),
             {"hours": round(skew / 3600)},
         )
