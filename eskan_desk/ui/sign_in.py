@@ -151,6 +151,9 @@ class SignInDialog(QDialog):
                 return
         from eskan_desk.services.auth import sign_in
 
+        # A check queued but not started is overtaken: Enter takes a check already made (or
+        # under way), else checks for itself; none runs again after it.
+        self._typed = None
         try:
             self.actor = sign_in(self.ctx, self.username.text(), self.password.text())
         except EskanError as err:
