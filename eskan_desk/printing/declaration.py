@@ -178,6 +178,6 @@ def render_declaration(doc: DeclarationDoc) -> bytes:
         charity=doc.charity,
         title=title,
         form_version=doc.form_version,
-        reference=page_reference(doc.request.number, doc.person.file_no),
+        reference=page_reference(doc),
         initials=True,
     )

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cached_property
+from typing import Protocol
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -39,7 +40,7 @@ from eskan_desk import i18n
 from eskan_desk.domain.dates import format_dual, to_riyadh
 from eskan_desk.domain.markers import N_
 from eskan_desk.printing.arabic import markup, style
-from eskan_desk.printing.data import Charity
+from eskan_desk.printing.data import Charity, Person, RequestInfo
 from eskan_desk.printing.pen import Pen, set_fixed_text, text_style
 
 MARGIN = 14 * mm
@@ -237,9 +238,39 @@ def draw_letterhead(pen: Pen, ctx: Ctx, charity: Charity, pagesize: tuple[float,
     pen.rules(1.2, RULE, [(MARGIN, top, MARGIN + width, top)])
 
 
-def page_reference(request_number: str, file_no: str) -> str:
-    """What every page of a request's form says it belongs to: ``KMS-REQ-… · KMS-…``."""
-    return " · ".join(x for x in (request_number, file_no) if x)
+class RequestDoc(Protocol):
+    """A document about one support request: the declaration, the form, the receipt."""
+
+    charity: Charity
+    person: Person
+    request: RequestInfo
+
+
+def page_reference(doc: RequestDoc) -> str:
+    """What every page of a request's document says it belongs to: ``KMS-REQ-… · KMS-…``."""
+    return " · ".join(x for x in (doc.request.number, doc.person.file_no) if x)
+
+
+def build_for_request(
+    ctx: Ctx,
+    story: list[Flowable],
+    doc: RequestDoc,
+    *,
+    title: str,
+    form_version: str,
+    pagesize: tuple[float, float] = A4,
+) -> bytes:
+    """:func:`build` for a request's document: every page's footer names the request and
+    the file."""
+    return build(
+        ctx,
+        story,
+        charity=doc.charity,
+        title=title,
+        form_version=form_version,
+        pagesize=pagesize,
+        reference=page_reference(doc),
+    )
 
 
 def draw_footer(

@@ -16,10 +16,9 @@ from eskan_desk.printing.data import ReceiptDoc
 from eskan_desk.printing.layout import (
     BODY,
     Ctx,
-    build,
+    build_for_request,
     content_width,
     fields,
-    page_reference,
     title_block,
 )
 from eskan_desk.printing.sections import gap, national_id_text, submitted_text
@@ -67,12 +66,6 @@ def render_receipt(doc: ReceiptDoc) -> bytes:
         story.append(ctx.p(decided, BODY + 1, bold=True))
     else:
         story.append(ctx.p(ctx.t(CONTACT), BODY + 1))
-    return build(
-        ctx,
-        story,
-        charity=doc.charity,
-        title=ctx.t(TITLE),
-        form_version=FORM_VERSION,
-        pagesize=A5,
-        reference=page_reference(doc.request.number, doc.person.file_no),
+    return build_for_request(
+        ctx, story, doc, title=ctx.t(TITLE), form_version=FORM_VERSION, pagesize=A5
     )

@@ -16,10 +16,9 @@ from eskan_desk.printing.layout import (
     GRID,
     SMALL,
     Ctx,
-    build,
+    build_for_request,
     content_width,
     heading,
-    page_reference,
     title_block,
 )
 from eskan_desk.printing.sections import (
@@ -111,11 +110,4 @@ def render_request_form(doc: RequestFormDoc) -> bytes:
         gap(2),
         blank_lines(ctx, [ctx.t(N_("Name")), ctx.t(SIGNATURE), ctx.t(DATE)], width),
     ]
-    return build(
-        ctx,
-        story,
-        charity=doc.charity,
-        title=ctx.t(TITLE),
-        form_version=FORM_VERSION,
-        reference=page_reference(doc.request.number, doc.person.file_no),
-    )
+    return build_for_request(ctx, story, doc, title=ctx.t(TITLE), form_version=FORM_VERSION)
