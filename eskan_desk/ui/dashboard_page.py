@@ -219,7 +219,7 @@ class DashboardPage(Page):
 
     def _build_header(self) -> QHBoxLayout:
         header = QHBoxLayout()
-        self.greeting = QLabel(_("Welcome, {name}").format(name=self.session.actor.full_name), self)
+        self.greeting = QLabel(self)  # the signed-in staff member's name, once shown
         self.greeting.setFont(ui_font(16, bold=True))
         self.date_label = QLabel(self)
         self.date_label.setFont(ui_font(12))
@@ -272,7 +272,11 @@ class DashboardPage(Page):
 
     # Data ------------------------------------------------------------------------------------
     def on_shown(self) -> None:
+        self.greet()
         self.reload()
+
+    def greet(self) -> None:
+        self.greeting.setText(_("Welcome, {name}").format(name=self.session.actor.full_name))
 
     def reload(self) -> None:
         ctx, actor = self.session.ctx, self.session.actor

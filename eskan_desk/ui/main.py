@@ -29,6 +29,7 @@ from eskan_desk.ui.look import apply_language, style_app
 
 if TYPE_CHECKING:
     from eskan_desk.app import AppContext
+    from eskan_desk.ui.main_window import MainWindow
     from eskan_desk.ui.sign_in import SignInDialog
 
 # What signing in needs, then what the main window needs, in the order they are first used.
@@ -91,6 +92,7 @@ class Preload:
         self._ctx: AppContext | None = None
         self._error: Exception | None = None
         self._taken = False
+        self._window: MainWindow | None = None
         self._opened = threading.Event()
         self._thread = threading.Thread(target=self._run, name="eskan-preload", daemon=True)
 
@@ -159,10 +161,33 @@ class Preload:
         self._taken = True
         return self._ctx
 
+    def build_window(self) -> None:
+        """On the main thread, once the thread is done: the main window, built ahead for
+        whoever signs in (:meth:`MainWindow.ahead`). Not once the store is taken or failed."""
+        if self._window is None and self._ctx is not None and not self._taken:
+            from eskan_desk.ui.main_window import MainWindow
+
+            self._window = MainWindow.ahead(self._ctx)
+
+    def paint_window(self) -> None:
+        """Lay out and paint the window built ahead once, off screen: fonts, glyphs, styles
+        and layouts are ready when Enter shows it."""
+        if self._window is not None:
+            self._window.grab()
+
+    def take_window(self) -> MainWindow | None:
+        """The window built ahead, if any (the caller owns it from now on)."""
+        window, self._window = self._window, None
+        return window
+
     def discard(self) -> None:
-        """Wait for the thread (never leave an import running into shutdown) and close a store
-        it opened that nobody took."""
+        """Wait for the thread (never leave an import running into shutdown), and close a
+        window built ahead and a store it opened that nobody took."""
         self.wait()
+        window = self.take_window()
+        if window is not None:
+            window.session.runner.shutdown()
+            window.deleteLater()
         if self._ctx is not None and not self._taken:
             self._ctx.close()
             self._ctx = None
@@ -190,7 +215,9 @@ def quick_sign_in(
         steps=(dialog.check_ahead,),
     )
     dialog.check_opened.start()
-    dialog.warm_up = WarmUp(preload.finished, dialog, steps=WARM_UP)
+    # Then the main window is built and painted off screen, for whoever signs in.
+    steps = (*WARM_UP, preload.build_window, preload.paint_window)
+    dialog.warm_up = WarmUp(preload.finished, dialog, steps=steps)
     dialog.warm_up.start()
     return dialog, preload
 
@@ -224,6 +251,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run_ready(app: QApplication, ready: ReadyStore, args: argparse.Namespace) -> int:
     dialog, preload = quick_sign_in(app, ready, args.lang)
     accepted = dialog.exec() == QDialog.DialogCode.Accepted
+    window = preload.take_window() if accepted else None
     preload.discard()  # the window's modules are loaded (and no import runs into shutdown)
     if dialog.store_error is not None:
         return _fail(dialog.store_error)
@@ -236,7 +264,7 @@ def _run_ready(app: QApplication, ready: ReadyStore, args: argparse.Namespace) -
         from eskan_desk.services.settings import load_settings
 
         settings = load_settings(ctx)
-        desk = Desk(app, ctx, dialog.actor, settings.idle_lock_minutes)
+        desk = Desk(app, ctx, dialog.actor, settings.idle_lock_minutes, window=window)
         desk.start()
         return app.exec()
     except EskanError as err:
@@ -275,13 +303,32 @@ def _run(app: QApplication, ctx: AppContext, args: argparse.Namespace) -> int:
 class Desk:
     """Owns the session and the window; rebuilds the window when the language changes."""
 
-    def __init__(self, app: QApplication, ctx: AppContext, actor, idle_minutes: int) -> None:
+    def __init__(
+        self,
+        app: QApplication,
+        ctx: AppContext,
+        actor,
+        idle_minutes: int,
+        *,
+        window: MainWindow | None = None,
+    ) -> None:
+        """``window``: one built ahead on ``ctx`` while the password was typed
+        (:meth:`Preload.take_window`); :meth:`start` gives it to ``actor`` and shows it."""
         from eskan_desk.ui.idle_lock import IdleWatcher
         from eskan_desk.ui.session import UiEvents, UiSession
         from eskan_desk.ui.tasks import TaskRunner
 
         self.app = app
-        self.session = UiSession(ctx=ctx, actor=actor, runner=TaskRunner(), events=UiEvents())
+        if window is not None and window.session.ctx is ctx:
+            self.session = window.session
+            self.session.actor = actor
+            self._ahead: MainWindow | None = window
+        else:
+            if window is not None:  # built on another store: not for this one
+                window.session.runner.shutdown()
+                window.deleteLater()
+            self.session = UiSession(ctx=ctx, actor=actor, runner=TaskRunner(), events=UiEvents())
+            self._ahead = None
         # Watching starts once the window is on screen (see IdleWatcher); the interval runs now.
         self.watcher = IdleWatcher(minutes=idle_minutes, parent=app, install=False)
         self.watcher.idle.connect(self.lock)
@@ -301,13 +348,17 @@ class Desk:
             main_thread_gc.freeze_loaded()
         self._open_window()
         QTimer.singleShot(0, self.watcher.watch)
-        self.window.offer_left_drafts()
+        self.window.when_painted(self.window.offer_left_drafts)
 
     def _open_window(self) -> None:
         from eskan_desk.ui.main_window import MainWindow
 
         old = self.window
-        self.window = MainWindow(self.session)
+        if self._ahead is not None:
+            self.window, self._ahead = self._ahead, None
+            self.window.begin()
+        else:
+            self.window = MainWindow(self.session)
         self.window.language_changed.connect(self._relaunch)
         self.window.show()
         if old is not None:

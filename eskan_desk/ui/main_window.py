@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any, NamedTuple
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -35,7 +36,7 @@ from eskan_desk.ui.contact_dialog import ContactDialog
 from eskan_desk.ui.registration_form import FORM as REGISTRATION_FORM
 from eskan_desk.ui.registration_form import RegistrationPage
 from eskan_desk.ui.registry_page import RegistryPage
-from eskan_desk.ui.session import Page, UiSession
+from eskan_desk.ui.session import NOBODY_YET, Page, UiSession
 from eskan_desk.ui.sync_page import AutoSync
 
 STATUS_REFRESH_MS = 30_000
@@ -88,10 +89,42 @@ def navigation_pages() -> list[type[Page]]:
     ]
 
 
+FIRST_PAINT_WAIT_MS = 200
+
+
+class _AfterFirstPaint(QObject):
+    """Calls ``then`` once, a turn of the event loop after ``window`` is first painted, or after
+    :data:`FIRST_PAINT_WAIT_MS` if it is on screen but not painted by then (minimised). A
+    window closed, or never shown, by then calls nothing."""
+
+    def __init__(self, window: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(window)
+        self._then: Callable[[], None] | None = then
+        window.installEventFilter(self)
+        QTimer.singleShot(FIRST_PAINT_WAIT_MS, self, self._run)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.UpdateRequest:  # painted as this event is handled
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._run)
+        return False
+
+    def _run(self) -> None:
+        then, self._then = self._then, None
+        if then is not None:
+            window = self.parent()
+            window.removeEventFilter(self)
+            self.deleteLater()
+            if window.isVisible():
+                then()
+
+
 class MainWindow(QMainWindow):
     language_changed = Signal(str)
 
-    def __init__(self, session: UiSession) -> None:
+    def __init__(self, session: UiSession, *, begin: bool = True) -> None:
+        """``begin=False`` builds the frame only (see :meth:`ahead`): :meth:`begin` then gives
+        it to the signed-in staff member."""
         super().__init__()
         self.session = session
         self.setWindowTitle(_("Eskan Desk"))
@@ -99,15 +132,53 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, Page] = {}
         self._status_read: Future | None = None
         self._status_stale = False
+        self._begun = False
+        self.reads_started = False  # the status bar's and the dashboard's, once painted
         self._build()
         self._wire()
-        self.refresh_status()
         self._status_timer = QTimer(self, interval=STATUS_REFRESH_MS)
         self._status_timer.timeout.connect(self.refresh_status)
-        self._status_timer.start()
         self.auto_sync = AutoSync(self, session)  # syncs with HQ in the background
+        # The dashboard is the first page: built now, its data read by begin().
+        self.stack.setCurrentWidget(self.page("dashboard"))
+        if begin:
+            self.begin()
+
+    @classmethod
+    def ahead(cls, ctx: AppContext) -> MainWindow:
+        """A window for whoever signs in next, built while the password is typed, so that Enter
+        only has to show it (eskan_desk.ui.main). It is a frame: it has read nothing, knows
+        nobody, and runs nothing until :meth:`begin`."""
+        from eskan_desk.ui.session import UiEvents
+        from eskan_desk.ui.tasks import TaskRunner
+
+        session = UiSession(ctx=ctx, actor=NOBODY_YET, runner=TaskRunner(), events=UiEvents())
+        return cls(session, begin=False)
+
+    def begin(self) -> None:
+        """The signed-in staff member's window: the navigation their role sees, the status
+        bar's figures, the background sync and the dashboard's data."""
+        if self._begun:
+            return
+        self._begun = True
+        self._add_navigation()
+        self._show_user()
+        self._status_timer.start()
         self.auto_sync.start()
-        self.show_page("dashboard")
+        dashboard = self.show_page("dashboard", read=False)
+        dashboard.greet()  # type: ignore[attr-defined]
+        self.when_painted(self._first_reads)
+
+    def when_painted(self, then: Callable[[], None]) -> None:
+        """Call ``then`` once the window is first painted. Reads go to the worker then: their
+        Python would hold the interpreter while the window paints (15-20 ms at Enter)."""
+        _AfterFirstPaint(self, then)
+
+    def _first_reads(self) -> None:
+        self.reads_started = True
+        self.refresh_status()
+        if self.stack.currentWidget() is self.pages["dashboard"]:
+            self.pages["dashboard"].reload()  # type: ignore[attr-defined]
 
     # Layout ----------------------------------------------------------------------------
     def _build(self) -> None:
@@ -122,15 +193,8 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget(central)
         row.addWidget(self.nav)
         row.addWidget(self.stack, 1)
-        role = self.session.actor.role
         # Pages are built the first time they are shown: start-up builds only the dashboard.
-        self._classes: dict[str, type[Page]] = {}
-        for cls in navigation_pages():
-            self._classes[cls.page_id] = cls
-            if cls.roles is None or role in cls.roles:
-                item = QListWidgetItem(_(cls.title))
-                item.setData(Qt.ItemDataRole.UserRole, cls.page_id)
-                self.nav.addItem(item)
+        self._classes: dict[str, type[Page]] = {cls.page_id: cls for cls in navigation_pages()}
         self._classes[BeneficiaryPage.page_id] = BeneficiaryPage
         from eskan_desk.ui.request_wizard import RequestWizardPage
 
@@ -143,6 +207,15 @@ class MainWindow(QMainWindow):
             label.setContentsMargins(10, 0, 10, 0)
             label.setFrameShape(QFrame.Shape.StyledPanel)
             self.statusBar().addPermanentWidget(label)
+
+    def _add_navigation(self) -> None:
+        """The pages the signed-in staff member's role sees."""
+        role = self.session.actor.role
+        for cls in navigation_pages():
+            if cls.roles is None or role in cls.roles:
+                item = QListWidgetItem(_(cls.title))
+                item.setData(Qt.ItemDataRole.UserRole, cls.page_id)
+                self.nav.addItem(item)
 
     def _wire(self) -> None:
         events = self.session.events
@@ -169,7 +242,8 @@ class MainWindow(QMainWindow):
     def page_ids(self) -> list[str]:
         return list(self._classes)
 
-    def show_page(self, page_id: str) -> Page:
+    def show_page(self, page_id: str, *, read: bool = True) -> Page:
+        """``read=False``: the page is shown without reading its data (the caller reads it)."""
         page = self.page(page_id)
         self.stack.setCurrentWidget(page)
         for i in range(self.nav.count()):
@@ -178,7 +252,8 @@ class MainWindow(QMainWindow):
                 self.nav.blockSignals(True)
                 self.nav.setCurrentItem(item)
                 self.nav.blockSignals(False)
-        page.on_shown()
+        if read:
+            page.on_shown()
         return page
 
     def _nav_changed(self, item: QListWidgetItem | None, _prev: Any) -> None:
@@ -270,16 +345,19 @@ class MainWindow(QMainWindow):
     def refresh_status(self) -> None:
         """Read the status bar's figures on the database worker; one read at a time (a long
         job on the worker, a sync or demo data, holds them back, and they do not pile up)."""
-        actor = self.session.actor
-        self.user_label.setText(
-            _("{name} ({role})").format(name=actor.full_name, role=_(actor.role.label))
-        )
+        self._show_user()
         if self._status_read is not None and not self._status_read.done():
             self._status_stale = True  # read again once this one is in
             return
-        ctx = self.session.ctx
+        ctx, actor = self.session.ctx, self.session.actor
         self._status_read = self.session.runner.submit(
             lambda: read_status(ctx, actor), on_done=self._show_status, on_error=self._status_failed
+        )
+
+    def _show_user(self) -> None:
+        actor = self.session.actor
+        self.user_label.setText(
+            _("{name} ({role})").format(name=actor.full_name, role=_(actor.role.label))
         )
 
     def _show_status(self, facts: StatusFacts) -> None:

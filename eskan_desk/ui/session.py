@@ -7,7 +7,7 @@ whether to refresh (one signal for all screens, as in Anki).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
@@ -28,6 +28,17 @@ class UiEvents(QObject):
     open_beneficiary = Signal(str)
     log_contact = Signal(str, str)
     busy = Signal(bool)
+
+
+class _NobodyYet:
+    """The staff member of a window built before anyone signed in (``MainWindow.ahead``):
+    asking who it is before Enter is a bug, and fails loudly."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise RuntimeError(f"nobody has signed in yet (asked for {name!r})")
+
+
+NOBODY_YET = cast(Actor, _NobodyYet())
 
 
 @dataclass

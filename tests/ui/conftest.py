@@ -33,6 +33,7 @@ def window(session, qtbot):
     w = MainWindow(session)
     qtbot.addWidget(w)
     w.show()
+    qtbot.waitUntil(lambda: w.reads_started)  # the status bar and the dashboard, once painted
     return w
 
 

@@ -161,6 +161,8 @@ def test_a_receptionist_does_not_see_the_conflicts_page_a_supervisor_does(
         actor = sign_in(ctx, role, "pass-2026-x")
         w = MainWindow(UiSession(ctx, actor, ImmediateRunner(), UiEvents()))
         qtbot.addWidget(w)
+        w.show()
+        qtbot.waitUntil(lambda w=w: "KMS" in w.branch_label.text())  # the status read is in
         item = nav_item(w, "conflicts")
         seen[role] = item.text() if item is not None else None
     assert seen == {"receptionist": None, "supervisor": f"{_('Sync conflicts')} (1)"}

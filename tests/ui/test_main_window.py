@@ -132,6 +132,9 @@ def test_the_status_bar_is_read_on_the_worker_and_again_after_a_change_meanwhile
     w = MainWindow(session)
     qtbot.addWidget(w)
     assert session.actor.full_name in w.user_label.text()
+    assert not runner.pending  # nothing is read before the window is painted
+    w.show()
+    qtbot.waitUntil(lambda: bool(runner.pending))
     assert w.branch_label.text() == "" and w.sync_label.text() == ""  # nothing read here
     fn, on_done, on_error, future = runner.pending.pop(0)  # the status read, on its way
     queued = len(runner.pending)

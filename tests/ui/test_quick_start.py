@@ -308,3 +308,102 @@ def test_the_warm_up_freezes_nothing_once_the_desk_has(monkeypatch):
         assert any(obj is window_like for obj in gc.get_objects())
     finally:
         gc.unfreeze()
+
+
+def _warmed(qtbot, quick) -> tuple:
+    dialog, preload = quick
+    qtbot.waitUntil(lambda: dialog.warm_up.done, timeout=30_000)
+    return dialog, preload
+
+
+def test_the_main_window_is_built_ahead_and_knows_nobody_until_enter(quick, qtbot):
+    from eskan_desk.ui.session import NOBODY_YET
+
+    _dialog, preload = _warmed(qtbot, quick)
+    try:
+        window = preload._window
+        assert window is not None and not window.isVisible()
+        assert window.session.actor is NOBODY_YET
+        with pytest.raises(RuntimeError, match="nobody has signed in"):
+            _ = window.session.actor.role
+        qtbot.wait(300)  # longer than the window waits for its first paint
+        assert window.nav.count() == 0  # no page chosen for anyone
+        assert not window.reads_started and window.pages["dashboard"].board is None
+        assert window.user_label.text() == "" and window.branch_label.text() == ""
+        assert window.pages["dashboard"].greeting.text() == ""
+    finally:
+        gc.unfreeze()  # the warm-up froze this test process's objects
+
+
+def test_enter_shows_the_window_built_ahead_for_whoever_signed_in(quick, qtbot, qapp, ctx, admin):
+    from eskan_desk.domain.enums import Role
+    from eskan_desk.services.auth import add_staff
+    from eskan_desk.ui.main import Desk
+    from eskan_desk.ui.main_window import navigation_pages
+
+    add_staff(
+        ctx,
+        admin,
+        username="reem",
+        full_name="ريم القحطاني",
+        role="receptionist",
+        password="front-desk-2026",
+    )
+    dialog, preload = _warmed(qtbot, quick)
+    ahead = preload._window
+    desk = None
+    try:
+        dialog.username.setText("reem")
+        dialog.password.setText("front-desk-2026")
+        dialog.accept()
+        assert dialog.actor is not None and dialog.actor.role == Role.RECEPTIONIST
+        window = preload.take_window()
+        assert window is ahead
+        desk = Desk(qapp, dialog.ctx, dialog.actor, 10, window=window)
+        desk.start()
+        assert desk.window is ahead and desk.session.actor == dialog.actor
+        # A receptionist's pages: none of the supervisor's or the administrator's.
+        shown = [ahead.nav.item(i).data(Qt.ItemDataRole.UserRole) for i in range(ahead.nav.count())]
+        expected = [
+            c.page_id for c in navigation_pages() if c.roles is None or Role.RECEPTIONIST in c.roles
+        ]
+        assert shown == expected and "staff" not in shown
+        assert "ريم القحطاني" in ahead.user_label.text()
+        assert "ريم القحطاني" in ahead.pages["dashboard"].greeting.text()
+        qtbot.waitUntil(lambda: ahead.pages["dashboard"].board is not None, timeout=10_000)
+        qtbot.waitUntil(lambda: "KMS" in ahead.branch_label.text(), timeout=10_000)
+    finally:
+        if desk is not None:
+            desk.window.close()
+            desk.session.runner.shutdown()
+        gc.unfreeze()
+
+
+def test_cancelling_closes_the_window_built_ahead(quick, qtbot):
+    dialog, preload = _warmed(qtbot, quick)
+    try:
+        window = preload._window
+        assert window is not None
+        destroyed = []
+        window.destroyed.connect(lambda: destroyed.append(True))
+        qtbot.keyClick(dialog.username, Qt.Key.Key_Escape)
+        preload.discard()
+        assert preload.take_window() is None
+        qtbot.waitUntil(lambda: bool(destroyed))  # deleted, not left hidden
+    finally:
+        gc.unfreeze()
+
+
+def test_a_window_built_ahead_on_another_context_is_not_used(quick, qtbot, qapp, ctx, admin):
+    from eskan_desk.ui.main import Desk
+
+    _dialog, preload = _warmed(qtbot, quick)
+    window = preload.take_window()
+    desk = Desk(qapp, ctx, admin, 10, window=window)  # ctx: not the store the preload opened
+    try:
+        desk.start()
+        assert desk.window is not window and desk.window.session.ctx is ctx
+    finally:
+        desk.window.close()
+        desk.session.runner.shutdown()
+        gc.unfreeze()
