@@ -173,6 +173,7 @@ def test_a_registration_left_unsaved_is_offered_back_after_sign_in(session, qtbo
     w = MainWindow(session)
     qtbot.addWidget(w)
     w.show()
+    qtbot.waitUntil(lambda: w.reads_started)  # once the window is painted
     runner.run()  # what the window itself asked the worker for
     w.offer_left_drafts()
     assert asked == []  # the drafts are read on the worker: the window is usable meanwhile

@@ -319,6 +319,7 @@ def test_automatic_sync_never_runs_twice_nor_beside_other_work_nor_while_locked(
     qtbot.addWidget(w)
     w.show()
     auto = w.auto_sync
+    qtbot.waitUntil(lambda: w.reads_started, timeout=5_000)  # once the window is painted
     qtbot.waitUntil(lambda: threaded.runner.in_flight == 0, timeout=5_000)  # start-up reads
     db_thread = threaded.runner.submit(threading.current_thread).result(5)
 
