@@ -38,13 +38,14 @@ def desk(data_dir: str, password: str, typing_s: float) -> dict:
     ``typing_s`` seconds (0: Enter the moment the screen is usable), then the main window."""
     from pathlib import Path
 
-    from PySide6.QtWidgets import QApplication
+    import PySide6.QtWidgets  # noqa: F401 (first, as in eskan_desk.ui.main and bare())
 
     from eskan_desk.boot import ready_store
     from eskan_desk.ui import main_thread_gc
+    from eskan_desk.ui.look import new_application
     from eskan_desk.ui.main import Desk, quick_sign_in
 
-    app = QApplication([])
+    app = new_application(sys.argv[0])  # as eskan_desk.ui.main.main does
     main_thread_gc.install(app)  # as eskan_desk.ui.main.main does
     ready = ready_store(Path(data_dir))
     assert ready is not None, "the bench store is not ready for sign-in"

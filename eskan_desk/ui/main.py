@@ -25,7 +25,7 @@ from eskan_desk.boot import ReadyStore, default_data_dir, ready_store
 from eskan_desk.domain.errors import EskanError
 from eskan_desk.i18n import _
 from eskan_desk.ui import main_thread_gc
-from eskan_desk.ui.look import apply_language, style_app
+from eskan_desk.ui.look import apply_language, new_application, style_app
 
 if TYPE_CHECKING:
     from eskan_desk.app import AppContext
@@ -226,7 +226,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     if args.screenshots:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = QApplication.instance() or new_application(sys.argv[0] if sys.argv else "eskan-desk")
     app.setApplicationName("Eskan Desk")
     main_thread_gc.install(app)  # before any worker thread starts
     ready = None if args.screenshots else ready_store(args.data_dir or default_data_dir())

@@ -144,3 +144,24 @@ def test_a_ready_store_opens_the_window_built_while_the_password_was_typed(data_
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result["code"] == 0 and result["built_ahead"] and result["shown_is_ahead"]
     assert result["nav"] > 0 and "(" in result["user"]  # the admin's pages and name, by role
+
+
+def test_the_app_is_made_in_the_fusion_style_whatever_the_environment_asks():
+    """eskan-desk names its style when QApplication is made (new_application), so that no
+    QStyle reaches Python on the way to the sign-in screen; a style asked for in the
+    environment does not win over it."""
+    import os
+    import subprocess
+    import sys
+
+    probe = (
+        "from eskan_desk.ui.look import new_application, style_app\n"
+        "app = new_application('eskan-desk')\n"
+        "style_app(app)\n"
+        "print(app.style().name())\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QT_STYLE_OVERRIDE": "windows"}
+    out = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip().splitlines()[-1] == "fusion"
