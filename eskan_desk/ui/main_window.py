@@ -93,9 +93,9 @@ FIRST_PAINT_WAIT_MS = 200
 
 
 class _AfterFirstPaint(QObject):
-    """Calls ``then`` once, a turn of the event loop after ``window`` is first painted, or after
-    :data:`FIRST_PAINT_WAIT_MS` if it is on screen but not painted by then (minimised). A
-    window closed, or never shown, by then calls nothing."""
+    """Calls ``then`` once, a turn of the event loop after ``window`` is first painted, or
+    :data:`FIRST_PAINT_WAIT_MS` after it was asked if it is on screen but not painted by then
+    (minimised). Never for a window that is not on screen: it waits for its paint."""
 
     def __init__(self, window: QWidget, then: Callable[[], None]) -> None:
         super().__init__(window)
@@ -103,20 +103,19 @@ class _AfterFirstPaint(QObject):
         window.installEventFilter(self)
         QTimer.singleShot(FIRST_PAINT_WAIT_MS, self, self._run)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+    def eventFilter(self, _watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.UpdateRequest:  # painted as this event is handled
-            watched.removeEventFilter(self)
             QTimer.singleShot(0, self, self._run)
         return False
 
     def _run(self) -> None:
+        window = self.parent()
+        if self._then is None or not window.isVisible():  # hidden or closed: not yet
+            return
         then, self._then = self._then, None
-        if then is not None:
-            window = self.parent()
-            window.removeEventFilter(self)
-            self.deleteLater()
-            if window.isVisible():
-                then()
+        window.removeEventFilter(self)
+        self.deleteLater()
+        then()
 
 
 class MainWindow(QMainWindow):

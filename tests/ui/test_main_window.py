@@ -350,3 +350,29 @@ def test_switching_to_english_rebuilds_the_window_with_its_status_bar(
         _close(desk, arabic_app)
         apply_language(arabic_app, "ar")
         i18n.set_language("ar")
+
+
+def test_what_waits_for_the_first_paint_runs_once_and_never_for_a_window_not_on_screen(
+    session, qtbot
+):
+    from eskan_desk.ui.main_window import FIRST_PAINT_WAIT_MS
+
+    w = MainWindow(session, begin=False)
+    qtbot.addWidget(w)
+    ran: list[str] = []
+    w.when_painted(lambda: ran.append("first"))
+    qtbot.wait(FIRST_PAINT_WAIT_MS + 200)
+    assert ran == []  # not on screen: it waits
+    w.show()
+    qtbot.waitUntil(lambda: ran == ["first"])
+    w.update()
+    qtbot.wait(100)
+    assert ran == ["first"]  # once
+
+    closed = MainWindow(session, begin=False)
+    qtbot.addWidget(closed)
+    closed.when_painted(lambda: ran.append("closed"))
+    closed.show()
+    closed.close()  # before its first paint came round
+    qtbot.wait(FIRST_PAINT_WAIT_MS + 200)
+    assert ran == ["first"]
