@@ -57,7 +57,6 @@ class SignInDialog(QDialog):
         self.ctx: AppContext | None = None if callable(ctx) else ctx
         self._checker: ThreadPoolExecutor | None = None
         self._typed: tuple[str, str] | None = None  # the newest username and password
-        self._rehearsed = False  # what Enter writes, run once on the worker and rolled back
         self.actor: Actor | None = None
         self.store_error: StoreError | None = None
         self.setWindowTitle(_("Sign in"))
@@ -123,14 +122,10 @@ class SignInDialog(QDialog):
     def _check(self, ctx: AppContext, typed: tuple[str, str]) -> None:
         if typed != self._typed:
             return
-        from eskan_desk.services.auth import check_ahead, rehearse_sign_in
+        from eskan_desk.services.auth import check_ahead
 
         with contextlib.suppress(Exception):  # Enter checks again and reports what is wrong
             check_ahead(ctx, *typed)
-        if not self._rehearsed:
-            self._rehearsed = True
-            with contextlib.suppress(Exception):  # Enter writes for itself, and reports
-                rehearse_sign_in(ctx)
 
     def done(self, result: int) -> None:
         """Closing waits for a check under way (the store may be closed right after), then
