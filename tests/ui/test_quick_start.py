@@ -328,6 +328,7 @@ def test_the_main_window_is_built_ahead_and_knows_nobody_until_enter(quick, qtbo
             _ = window.session.actor.role
         qtbot.wait(300)  # longer than the window waits for its first paint
         assert window.nav.count() == 0  # no page chosen for anyone
+        assert not window.auto_sync.active  # nothing talks to HQ before someone signs in
         assert not window.reads_started and window.pages["dashboard"].board is None
         assert window.user_label.text() == "" and window.branch_label.text() == ""
         assert window.pages["dashboard"].greeting.text() == ""
