@@ -24,6 +24,7 @@ from eskan_desk.services.settings import Settings, load_settings, save_settings
 from eskan_desk.ui.main import quick_sign_in
 
 from ..conftest import ADMIN_PASSWORD
+from .probe import run_probe
 
 ARABIC = "\u0600"
 
@@ -214,14 +215,7 @@ print(json.dumps({"namespace_at_screen": namespace_at_screen,
 
 
 def _warm_up_probe(data_dir: Path, mode: str) -> dict:
-    out = subprocess.run(
-        [sys.executable, "-c", WARM_UP_PROBE, str(data_dir), mode],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return run_probe(WARM_UP_PROBE, str(data_dir), mode)
 
 
 def test_pyside_one_time_work_is_done_while_the_password_is_typed(data_dir):

@@ -127,21 +127,11 @@ print(json.dumps({
 def test_a_ready_store_opens_the_window_built_while_the_password_was_typed(data_dir):
     """The real start on a ready store: the sign-in screen, the window built ahead while the
     password is typed, Enter, and that very window on screen with the dashboard's figures."""
-    import json
-    import subprocess
-    import sys
-
     from ..conftest import ADMIN_PASSWORD
+    from .probe import run_probe
 
     open_context(data_dir).close()  # set up, at the newest migration: ready for the quick start
-    out = subprocess.run(
-        [sys.executable, "-c", READY_START, str(data_dir), ADMIN_PASSWORD],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
-    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result = run_probe(READY_START, str(data_dir), ADMIN_PASSWORD)
     assert result["code"] == 0 and result["built_ahead"] and result["shown_is_ahead"]
     assert result["nav"] > 0 and "(" in result["user"]  # the admin's pages and name, by role
 
