@@ -130,6 +130,18 @@ class Store:
         with self._explained(), self._write() as session, session.begin():
             yield session
 
+    @contextmanager
+    def rehearsal(self) -> Iterator[Session]:
+        """A write session that is always rolled back: its statements run, and are compiled
+        and cached for the real write that follows, but nothing is stored."""
+        with self._explained(), self._write() as session:
+            session.begin()
+            try:
+                yield session
+                session.flush()
+            finally:
+                session.rollback()
+
     def fetch(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[tuple[Any, ...]]:
         """Run one read-only SQL statement on this thread's own DBAPI connection.
 

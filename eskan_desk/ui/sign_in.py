@@ -31,6 +31,36 @@ if TYPE_CHECKING:  # the store and the services load while the dialog waits (esk
 ERROR_STYLE = "color: #b3261e;"
 
 
+class _Typing:
+    """What the sign-in worker shares with the screen: the newest username and password, and
+    whether the sign-in's write has been rehearsed.
+
+    A plain object, so that the worker thread never reads or writes an attribute of the
+    dialog: PySide routes those through the QObject's Python wrapper, which is the main
+    thread's alone.
+    """
+
+    __slots__ = ("newest", "rehearsed")
+
+    def __init__(self) -> None:
+        self.newest: tuple[str, str] | None = None
+        self.rehearsed = False  # what Enter writes, run once on the worker and rolled back
+
+
+def _check(typing: _Typing, ctx: AppContext, typed: tuple[str, str]) -> None:
+    """On the worker: the check ahead, unless something newer was typed since it was queued."""
+    if typed != typing.newest:
+        return
+    from eskan_desk.services.auth import check_ahead, rehearse_sign_in
+
+    with contextlib.suppress(Exception):  # Enter checks again and reports what is wrong
+        check_ahead(ctx, *typed)
+    if not typing.rehearsed:
+        typing.rehearsed = True
+        with contextlib.suppress(Exception):  # Enter writes for itself, and reports
+            rehearse_sign_in(ctx)
+
+
 class SignInDialog(QDialog):
     """Enter signs in, Esc cancels; on success :attr:`actor` is the signed-in staff member.
 
@@ -56,7 +86,7 @@ class SignInDialog(QDialog):
         self._opened = opened
         self.ctx: AppContext | None = None if callable(ctx) else ctx
         self._checker: ThreadPoolExecutor | None = None
-        self._typed: tuple[str, str] | None = None  # the newest username and password
+        self._typing = _Typing()  # the newest username and password, for the worker
         self.actor: Actor | None = None
         self.store_error: StoreError | None = None
         self.setWindowTitle(_("Sign in"))
@@ -112,20 +142,12 @@ class SignInDialog(QDialog):
         typed = (self.username.text(), self.password.text())
         if ctx is None or not all(typed) or self.result() or not self.isVisible():
             return
-        self._typed = typed
+        self._typing.newest = typed
         if self._checker is None:
             from concurrent.futures import ThreadPoolExecutor  # 3 ms: not before the screen
 
             self._checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="eskan-sign-in")
-        self._checker.submit(self._check, ctx, typed)
-
-    def _check(self, ctx: AppContext, typed: tuple[str, str]) -> None:
-        if typed != self._typed:
-            return
-        from eskan_desk.services.auth import check_ahead
-
-        with contextlib.suppress(Exception):  # Enter checks again and reports what is wrong
-            check_ahead(ctx, *typed)
+        self._checker.submit(_check, self._typing, ctx, typed)
 
     def done(self, result: int) -> None:
         """Closing waits for a check under way (the store may be closed right after), then
@@ -133,7 +155,7 @@ class SignInDialog(QDialog):
         if self._checker is not None:
             self._checker.shutdown(wait=True, cancel_futures=True)
             self._checker = None
-            self._typed = None
+            self._typing.newest = None
             auth = sys.modules.get("eskan_desk.services.auth")  # loaded if anything was checked
             if auth is not None:
                 auth.forget_checks()
@@ -153,7 +175,7 @@ class SignInDialog(QDialog):
 
         # A check queued but not started is overtaken: Enter takes a check already made (or
         # under way), else checks for itself; none runs again after it.
-        self._typed = None
+        self._typing.newest = None
         try:
             self.actor = sign_in(self.ctx, self.username.text(), self.password.text())
         except EskanError as err:

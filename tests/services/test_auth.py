@@ -284,6 +284,25 @@ def test_checking_ahead_counts_no_attempt_and_writes_nothing(ctx):
     assert auth.sign_in(ctx, "admin", ADMIN_PASSWORD).username == "admin"
 
 
+def test_rehearsing_a_sign_in_stores_nothing_and_the_audit_chain_holds(ctx):
+    from eskan_desk.services.audit import verify_audit_chain
+
+    auth.sign_in(ctx, "admin", ADMIN_PASSWORD)
+    before, row = all_counts(ctx), staff_row(ctx, "admin")
+    auth.rehearse_sign_in(ctx)
+    auth.rehearse_sign_in(ctx)
+    assert all_counts(ctx) == before
+    after = staff_row(ctx, "admin")
+    assert (after.failed_attempts, after.locked_until, after.version) == (
+        row.failed_attempts,
+        row.locked_until,
+        row.version,
+    )
+    auth.sign_in(ctx, "admin", ADMIN_PASSWORD)  # the real one, after the rehearsals
+    assert audit_actions(ctx)[-2:] == ["staff.sign_in", "staff.sign_in"]
+    assert verify_audit_chain(ctx)["ok"]
+
+
 def test_sign_in_takes_the_answer_checked_ahead_and_still_counts_a_failure(ctx, argon2_calls):
     auth.check_ahead(ctx, "admin", "wrong-password")
     assert argon2_calls == ["wrong-password"]
