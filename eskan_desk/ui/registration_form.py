@@ -307,8 +307,9 @@ class RegistrationPage(Page):
         if not is_valid_national_id(raw):
             return
         nid = normalize_national_id(raw)
+        ctx = self.session.ctx  # read here: the worker never touches this widget
         self.session.runner.submit(
-            lambda: find_by_national_id(self.session.ctx, nid), on_done=self._show_duplicate
+            lambda: find_by_national_id(ctx, nid), on_done=self._show_duplicate
         )
 
     def _show_duplicate(self, found) -> None:
@@ -351,9 +352,8 @@ class RegistrationPage(Page):
 
     def _saved(self, f) -> None:
         key = self.draft_key
-        self.session.runner.submit(
-            lambda: drafts.discard_draft(self.session.ctx, self.session.actor, FORM, key)
-        )
+        ctx, actor = self.session.ctx, self.session.actor
+        self.session.runner.submit(lambda: drafts.discard_draft(ctx, actor, FORM, key))
         self.editing_id = f.id
         self.session.events.changed.emit("beneficiaries", f.id)
         self.session.events.open_beneficiary.emit(f.id)
@@ -389,9 +389,8 @@ class RegistrationPage(Page):
                 return
         key = self.draft_key
         self._draft_timer.stop()
-        self.session.runner.submit(
-            lambda: drafts.discard_draft(self.session.ctx, self.session.actor, FORM, key)
-        )
+        ctx, actor = self.session.ctx, self.session.actor
+        self.session.runner.submit(lambda: drafts.discard_draft(ctx, actor, FORM, key))
         self.load_input(BeneficiaryInput())
         self.session.events.changed.emit("drafts", key)
 

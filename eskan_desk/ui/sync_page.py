@@ -203,8 +203,16 @@ class SyncCoordinator(QObject):
     ) -> SyncClient:
         """A sync client of the session's store; ``network=False`` for what needs no HQ (the
         status, USB files), so an address HTTP cannot use never stands in the way."""
+        return self.client_factory(network=network)(progress)
+
+    def client_factory(
+        self, *, network: bool = True
+    ) -> Callable[[Callable[[str, int, int], None] | None], SyncClient]:
+        """What :meth:`client` makes, for a job on the worker: called on the UI thread, so the
+        worker never reads this object (a QObject's Python wrapper is the UI thread's)."""
         transport = self.transport or (None if network else _NoNetwork())
-        return SyncClient(self.session.ctx, transport, progress=progress)
+        ctx = self.session.ctx
+        return lambda progress=None: SyncClient(ctx, transport, progress=progress)
 
     def enrolled(self) -> bool:
         return (self.session.ctx.data_dir / IDENTITY_FILE).exists()
@@ -219,11 +227,11 @@ class SyncCoordinator(QObject):
         return self._sync("auto", self.auto_attempts)
 
     def _sync(self, operation: str, attempts: int) -> bool:
-        actor, backoff = self.session.actor, self.backoff_s
+        actor, backoff, make = self.session.actor, self.backoff_s, self.client_factory()
 
         def job(report: Callable[[int, int, str], None]) -> SyncResult:
             authorize(actor.role, Action.SYNC)
-            client = self.client(lambda phase, done, total: report(done, total, phase))
+            client = make(lambda phase, done, total: report(done, total, phase))
             return client.sync(attempts=attempts, backoff_s=backoff)
 
         return self._run(operation, job)
@@ -280,32 +288,32 @@ class SyncCoordinator(QObject):
         return True
 
     def enroll(self, hq_url: str, code: str) -> bool:
-        actor = self.session.actor
+        actor, make = self.session.actor, self.client_factory()
 
         def job(_report: Any) -> Any:
             authorize(actor.role, Action.ENROLL_DEVICE)
-            return self.client().enroll(hq_url.strip(), code)
+            return make(None).enroll(hq_url.strip(), code)
 
         return self._run("enroll", job)
 
     def export(self, path: Path) -> bool:
         """Write every pending batch to ``path`` for a USB stick; the result is
         ``(path, batches, changes)``."""
-        ctx, actor = self.session.ctx, self.session.actor
+        ctx, actor, make = self.session.ctx, self.session.actor, self.client_factory(network=False)
 
         def job(_report: Any) -> tuple[Path, int, int]:
             authorize(actor.role, Action.SYNC)
             changes = pending_changes(ctx)
-            return path, self.client(network=False).export(path), changes
+            return path, make(None).export(path), changes
 
         return self._run("export", job)
 
     def import_answer(self, path: Path) -> bool:
-        actor = self.session.actor
+        actor, make = self.session.actor, self.client_factory(network=False)
 
         def job(_report: Any) -> SyncResult:
             authorize(actor.role, Action.SYNC)
-            return self.client(network=False).import_answer(path)
+            return make(None).import_answer(path)
 
         return self._run("import", job)
 
@@ -639,10 +647,11 @@ class SyncPage(Page):
         self.refresh()
 
     def refresh(self) -> None:
-        ctx, actor, coordinator = self.session.ctx, self.session.actor, self.coordinator
+        ctx, actor = self.session.ctx, self.session.actor
+        make = self.coordinator.client_factory(network=False)
 
         def load() -> tuple[SyncStatus, list[AlertView], str]:
-            status = coordinator.client(network=False).status()
+            status = make(None).status()
             alerts = list_duplicate_alerts(ctx, actor) if status.enrolled else []
             return status, alerts, current_branch(ctx).code
 
