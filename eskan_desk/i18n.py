@@ -34,8 +34,9 @@ def _catalog(lang: str) -> _gettext.NullTranslations:
     mo = po.with_suffix(".mo")
     if not mo.exists() or (po.exists() and po.stat().st_mtime > mo.stat().st_mtime):
         _compile(po, mo)
-    with mo.open("rb") as fh:
-        return _gettext.GNUTranslations(fh)
+    from eskan_desk.mofile import MoCatalog
+
+    return MoCatalog(mo.read_bytes())  # read on demand: see eskan_desk.mofile
 
 
 def _compile(po: Path, mo: Path) -> None:

@@ -97,16 +97,25 @@ def check_ahead(ctx: AppContext, username: str, password: str) -> None:
 
 
 def rehearse_sign_in(ctx: AppContext) -> None:
-    """Run what a sign-in writes, the attempt counter and the audit event, on some staff
-    member, and roll it back: nothing is stored. Enter then finds the statements compiled
-    (5-10 ms on the way to the window). The sign-in screen calls this once, on its worker."""
+    """Run what a sign-in writes and reads, the attempt counter, the audit event and the
+    branch, on some staff member, and roll it back: nothing is stored. Enter then finds the
+    statements compiled (5-10 ms on the way to the window). The sign-in screen calls this
+    once, on its worker."""
     with ctx.store.rehearsal() as session:
         staff = session.execute(_live(this_branch_staff()).limit(1)).scalar_one_or_none()
         if staff is None:
             return
         staff.failed_attempts = (staff.failed_attempts or 0) + 1
         session.flush()
-        _audit(ctx, session, staff, "staff.sign_in", {})
+        _signed_in(ctx, session, staff)
+
+
+def _signed_in(ctx: AppContext, session: Session, staff: Staff) -> Actor:
+    """What a successful sign-in writes (the counters reset, the audit event), and the actor."""
+    staff.failed_attempts = 0
+    staff.locked_until = None
+    _audit(ctx, session, staff, "staff.sign_in", {})
+    return _actor(staff, session.get(Branch, staff.branch_id))
 
 
 def _live(where: Any) -> Any:
@@ -252,10 +261,7 @@ def _attempt(ctx: AppContext, where: Any, password: str, *, who: str) -> Actor:
             error = _record_failure(ctx, session, staff, now)
         else:
             forget_checks()
-            staff.failed_attempts = 0
-            staff.locked_until = None
-            _audit(ctx, session, staff, "staff.sign_in", {})
-            actor = _actor(staff, session.get(Branch, staff.branch_id))
+            actor = _signed_in(ctx, session, staff)
     if error is not None:
         raise error
     return cast(Actor, actor)

@@ -168,6 +168,7 @@ class Preload:
             from eskan_desk.ui.main_window import MainWindow
 
             self._window = MainWindow.ahead(self._ctx)
+            self._window.session.runner.start()  # its worker waits for the first reads
 
     def paint_window(self) -> None:
         """Lay out and paint the window built ahead once, off screen: fonts, glyphs, styles

@@ -83,6 +83,13 @@ class TaskRunner:
         self._relay = _Relay()
         self._long: weakref.WeakSet[Future] = weakref.WeakSet()  # jobs with progress
 
+    def start(self) -> None:
+        """Start the worker thread now rather than with the first task. Starting a thread
+        waits until it runs, which can take one of the interpreter's switch intervals (5 ms)
+        or more when other threads are busy: the app pays it while the password is typed,
+        not after Enter."""
+        self._pool.submit(int)
+
     def submit(
         self, fn: Callable[[], Any], on_done: Done | None = None, on_error: Failed | None = None
     ) -> Future:
