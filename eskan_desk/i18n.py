@@ -7,7 +7,6 @@ so a language switch takes effect without restarting anything that holds them.
 
 from __future__ import annotations
 
-import datetime as dt
 import gettext as _gettext
 from functools import cache
 from pathlib import Path
@@ -122,6 +121,8 @@ def marital_label(status: Any, gender: str | None) -> str | None:
 def _display(value: Any) -> Any:
     """A parameter as the user should read it: enum members by their translated label, dates in
     the Hijri and the Gregorian calendar."""
+    import datetime as dt  # not at the top: nothing before the sign-in screen needs it
+
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         # Here, not at the top: the calendars (zoneinfo, Hijri tables) would otherwise load
         # before the sign-in screen, which shows no date.

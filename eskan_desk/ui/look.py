@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtWidgets import QApplication
 
 from eskan_desk import i18n
 
 if TYPE_CHECKING:
     from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDialogButtonBox
 
 FONTS_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
 UI_FAMILIES = ["Noto Sans Arabic", "Noto Sans"]  # Arabic first; Latin, digits, @ from Noto Sans
@@ -36,6 +37,8 @@ def set_direction(obj: QObject, *, rtl: bool) -> None:
 def name_buttons(box: QDialogButtonBox) -> QDialogButtonBox:
     """Name ``box``'s Save, Cancel and Close buttons from the app's catalog, as the app's own
     buttons are: Qt's Arabic catalog words them differently («احفظ», «ألغِ»)."""
+    from PySide6.QtWidgets import QDialogButtonBox  # its type: not on the way to sign-in
+
     texts = (
         (QDialogButtonBox.StandardButton.Save, i18n.gettext("Save")),
         (QDialogButtonBox.StandardButton.Cancel, i18n.gettext("Cancel")),

@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import (
 from eskan_desk import i18n
 from eskan_desk.domain.errors import EskanError, StoreError
 from eskan_desk.i18n import _
-from eskan_desk.ui.look import ALIGN_CENTER, name_buttons, set_direction, ui_font
+from eskan_desk.ui.look import ALIGN_CENTER, set_direction, ui_font
 
 if TYPE_CHECKING:  # the store and the services load while the dialog waits (eskan_desk.boot)
     from concurrent.futures import ThreadPoolExecutor
@@ -102,7 +103,9 @@ class SignInDialog(QDialog):
         app_name = QLabel(_("Eskan Desk"), self)
         app_name.setProperty("alignment", ALIGN_CENTER)
         layout.addWidget(app_name)
-        form = QFormLayout()
+        # A grid and plain buttons, not a QFormLayout and a QDialogButtonBox: PySide6 builds
+        # their Python types and enums the first time they are used (2-3 ms before this screen).
+        form = QGridLayout()
         self.username = QLineEdit(self)
         self.username.setObjectName("username")
         # Usernames are Latin: keep the field left to right inside the Arabic window.
@@ -110,27 +113,30 @@ class SignInDialog(QDialog):
         self.password = QLineEdit(self)
         self.password.setObjectName("password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        form.addRow(_("Username"), self.username)
-        form.addRow(_("Password"), self.password)
+        for row, (text, field) in enumerate(
+            ((_("Username"), self.username), (_("Password"), self.password))
+        ):
+            label = QLabel(text, self)
+            label.setBuddy(field)
+            form.addWidget(label, row, 0)
+            form.addWidget(field, row, 1)
         layout.addLayout(form)
         self.error = QLabel(self)
         self.error.setObjectName("error")
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)
         layout.addWidget(self.error)
-        # Built bare and parented by the layout: matching any constructor overload with an
-        # argument builds the Qt namespace (see eskan_desk.ui.look).
-        buttons = QDialogButtonBox()
-        buttons.setStandardButtons(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        name_buttons(buttons)
-        self.sign_in_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.sign_in_button.setText(_("Sign in"))
+        # At the end of the line, the action first, as a dialog button box lays them out.
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.sign_in_button = QPushButton(_("Sign in"), self)
         self.sign_in_button.setDefault(True)  # Enter in either field signs in
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.sign_in_button.clicked.connect(self.accept)
+        cancel = QPushButton(_("Cancel"), self)
+        cancel.clicked.connect(self.reject)  # and Esc, as in any dialog
+        buttons.addWidget(self.sign_in_button)
+        buttons.addWidget(cancel)
+        layout.addLayout(buttons)
         self.username.textChanged.connect(self.check_ahead)
         self.password.textChanged.connect(self.check_ahead)
         self.username.setFocus()

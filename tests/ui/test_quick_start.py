@@ -75,11 +75,14 @@ def test_anything_unusual_goes_the_full_way(case, data_dir, tmp_path):
 
 
 def test_the_sign_in_screen_loads_neither_the_orm_nor_the_services():
+    # Nor the DB-API layer of sqlite3 and datetime: the boot check reads with sqlite3's core.
     code = (
         "import sys, json\n"
         "import eskan_desk.boot, eskan_desk.ui.main, eskan_desk.ui.sign_in\n"
+        "import eskan_desk.ui.warm_up, eskan_desk.mofile\n"
         "print(json.dumps(sorted(m for m in ('sqlalchemy', 'argon2', 'reportlab', "
-        "'eskan_desk.app', 'eskan_desk.models', 'eskan_desk.services') if m in sys.modules)))\n"
+        "'eskan_desk.app', 'eskan_desk.models', 'eskan_desk.services', 'sqlite3', "
+        "'datetime') if m in sys.modules)))\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
