@@ -207,7 +207,7 @@ def quick_sign_in(
     style_app(app)
     preload = Preload(ready.data_dir)
     dialog = SignInDialog(preload.context, opened=preload.opened)
-    QTimer.singleShot(0, preload.start)  # after the dialog's first paint
+    dialog.after_first_paint(preload.start)
     # What was typed before the store opened is checked once it is; PySide6's one-time work
     # waits for the whole preload.
     dialog.check_opened = WarmUp(

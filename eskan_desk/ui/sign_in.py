@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QDialog,
     QGridLayout,
@@ -30,6 +31,7 @@ if TYPE_CHECKING:  # the store and the services load while the dialog waits (esk
     from eskan_desk.services.staff import Actor
 
 ERROR_STYLE = "color: #b3261e;"
+FIRST_PAINT_WAIT_MS = 300
 
 
 class _Typing:
@@ -90,6 +92,7 @@ class SignInDialog(QDialog):
         self._typing = _Typing()  # the newest username and password, for the worker
         self.actor: Actor | None = None
         self.store_error: StoreError | None = None
+        self._after_paint: Callable[[], None] | None = None
         self.setWindowTitle(_("Sign in"))
         self.setMinimumWidth(420)
         layout = QVBoxLayout(self)
@@ -140,6 +143,23 @@ class SignInDialog(QDialog):
         self.username.textChanged.connect(self.check_ahead)
         self.password.textChanged.connect(self.check_ahead)
         self.username.setFocus()
+
+    def after_first_paint(self, then: Callable[[], None]) -> None:
+        """Call ``then`` a turn of the event loop after the screen is first painted, or after
+        :data:`FIRST_PAINT_WAIT_MS` if it is not painted by then (a window manager slow to map
+        it): what runs then does not hold the interpreter while the screen paints."""
+        self._after_paint = then
+        QTimer.singleShot(FIRST_PAINT_WAIT_MS, self._painted)
+
+    def paintEvent(self, event: object) -> None:
+        super().paintEvent(event)
+        if self._after_paint is not None:
+            QTimer.singleShot(0, self._painted)
+
+    def _painted(self) -> None:
+        then, self._after_paint = self._after_paint, None
+        if then is not None:
+            then()
 
     def check_ahead(self) -> None:
         """Check what is typed now on the worker (when the store is open); a check overtaken

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QLabel, QPushButton
 
 from eskan_desk import boot
@@ -227,6 +227,62 @@ def test_pyside_one_time_work_is_done_while_the_password_is_typed(data_dir):
     assert cold["namespace_at_screen"] is False and warm["namespace_at_screen"] is False
     assert cold["created"] > 50  # what Enter used to pay: the types built for a hidden class
     assert warm["warm_up_done"] is True and warm["created"] == 0
+
+
+class _Paints(QObject):
+    """Counts the paint events a widget receives."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, _obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False
+
+
+def test_the_preload_starts_once_the_sign_in_screen_is_painted(qapp, qtbot, data_dir, monkeypatch):
+    """Its imports hold the interpreter: begun before the first paint, they slowed it."""
+    from eskan_desk.ui.main import Preload
+
+    paints = _Paints()
+    started_after: list[int] = []
+    real_start = Preload.start
+
+    def start(self: Preload) -> None:
+        started_after.append(paints.count)
+        real_start(self)
+
+    monkeypatch.setattr(Preload, "start", start)
+    dialog, preload = quick_sign_in(qapp, boot.ready_store(data_dir), None)
+    qtbot.addWidget(dialog)
+    dialog.installEventFilter(paints)
+    try:
+        qtbot.wait(50)
+        assert started_after == [] and preload._thread.ident is None  # not shown: not yet
+        dialog.show()
+        qtbot.waitUntil(lambda: bool(started_after), timeout=5000)
+        assert started_after[0] >= 1  # the screen had been painted
+    finally:
+        preload.discard()
+        if dialog.ctx is not None:
+            dialog.ctx.close()
+
+
+def test_what_waits_for_the_first_paint_runs_once_and_anyway_if_never_painted(qapp, qtbot):
+    from eskan_desk.ui.sign_in import FIRST_PAINT_WAIT_MS, SignInDialog
+
+    dialog = SignInDialog(lambda: None)
+    qtbot.addWidget(dialog)
+    calls: list[str] = []
+    dialog.after_first_paint(lambda: calls.append("ran"))
+    qtbot.wait(FIRST_PAINT_WAIT_MS // 3)
+    assert calls == []
+    qtbot.waitUntil(lambda: bool(calls), timeout=5000)  # never painted: it runs anyway
+    dialog.show()
+    qtbot.wait(100)
+    assert calls == ["ran"]
 
 
 def test_the_warm_up_waits_for_the_preload_thread(qapp, qtbot):
