@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # the store and the services load while the dialog waits (esk
 
 ERROR_STYLE = "color: #b3261e;"
 FIRST_PAINT_WAIT_MS = 300
+EXPOSURE_POLL_MS = 1
 
 
 class _Typing:
@@ -132,10 +133,14 @@ class SignInDialog(QDialog):
         # At the end of the line, the action first, as a dialog button box lays them out.
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        self.sign_in_button = QPushButton(_("Sign in"), self)
+        # Made with the parent alone, then named: matching a constructor overload with a text
+        # has PySide6 try QPushButton(QIcon, ...) and build QIcon's types (151-value enum).
+        self.sign_in_button = QPushButton(self)
+        self.sign_in_button.setText(_("Sign in"))
         self.sign_in_button.setDefault(True)  # Enter in either field signs in
         self.sign_in_button.clicked.connect(self.accept)
-        cancel = QPushButton(_("Cancel"), self)
+        cancel = QPushButton(self)
+        cancel.setText(_("Cancel"))
         cancel.clicked.connect(self.reject)  # and Esc, as in any dialog
         buttons.addWidget(self.sign_in_button)
         buttons.addWidget(cancel)
@@ -145,18 +150,32 @@ class SignInDialog(QDialog):
         self.username.setFocus()
 
     def after_first_paint(self, then: Callable[[], None]) -> None:
-        """Call ``then`` a turn of the event loop after the screen is first painted, or after
-        :data:`FIRST_PAINT_WAIT_MS` if it is not painted by then (a window manager slow to map
-        it): what runs then does not hold the interpreter while the screen paints."""
-        self._after_paint = then
-        QTimer.singleShot(FIRST_PAINT_WAIT_MS, self._painted)
+        """Call ``then`` once the screen is on display (its window exposed, which paints it),
+        or after :data:`FIRST_PAINT_WAIT_MS` if it is not by then (a window manager slow to map
+        it): what runs then does not hold the interpreter while the screen paints.
 
-    def paintEvent(self, event: object) -> None:
-        super().paintEvent(event)
-        if self._after_paint is not None:
-            QTimer.singleShot(0, self._painted)
+        Polled from a timer: a Python ``paintEvent`` or event filter would have PySide6 build
+        the ``QEvent`` type and its 179-value enum (about 3 ms) before the first paint.
+        """
+        self._after_paint = then
+        self._exposure = QTimer(self)
+        self._exposure.setInterval(EXPOSURE_POLL_MS)
+        self._exposure.timeout.connect(self._check_exposed)
+        self._exposure.start()
+        self._paint_wait = QTimer(self)
+        self._paint_wait.setSingleShot(True)
+        self._paint_wait.setInterval(FIRST_PAINT_WAIT_MS)
+        self._paint_wait.timeout.connect(self._painted)
+        self._paint_wait.start()
+
+    def _check_exposed(self) -> None:
+        window = self.windowHandle()
+        if window is not None and window.isExposed():
+            self._painted()
 
     def _painted(self) -> None:
+        self._exposure.stop()
+        self._paint_wait.stop()
         then, self._after_paint = self._after_paint, None
         if then is not None:
             then()

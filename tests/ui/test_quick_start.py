@@ -217,6 +217,43 @@ print(json.dumps({"namespace_at_screen": namespace_at_screen,
 """
 
 
+# In a fresh process: which of PySide6's costlier types exist when the preload starts, that
+# is once the sign-in screen is on display. PySide6 builds a type, with all its enums, the
+# first time it is used; a type in this list was never needed to show the screen.
+TYPES_AT_SCREEN_PROBE = """
+import json, os, sys
+from pathlib import Path
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from PySide6 import QtCore, QtGui, QtWidgets
+from eskan_desk.boot import ready_store
+from eskan_desk.ui import main
+from eskan_desk.ui.look import new_application
+
+NAMES = {QtCore: ("Qt", "QEvent"), QtGui: ("QIcon",),
+         QtWidgets: ("QDialogButtonBox", "QFormLayout", "QStyle")}
+seen = []
+start = main.Preload.start
+def noting(self):
+    if not seen:
+        seen.append(sorted(n for mod, names in NAMES.items() for n in names if n in vars(mod)))
+    start(self)
+main.Preload.start = noting
+app = new_application("probe")
+dialog, preload = main.quick_sign_in(app, ready_store(Path(sys.argv[1])), None)
+dialog.show()
+while not seen:
+    app.processEvents()
+preload.discard()
+print(json.dumps({"built": seen[0]}))
+"""
+
+
+def test_the_sign_in_screen_builds_none_of_the_costly_types_it_does_not_need(data_dir):
+    """A Python paintEvent built QEvent (a 179-value enum), a button made with its text
+    QIcon (151 values), a button box its own; none is needed to show the screen."""
+    assert run_probe(TYPES_AT_SCREEN_PROBE, str(data_dir)) == {"built": []}
+
+
 def _warm_up_probe(data_dir: Path, mode: str) -> dict:
     return run_probe(WARM_UP_PROBE, str(data_dir), mode)
 
