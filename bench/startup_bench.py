@@ -13,7 +13,7 @@ from pathlib import Path
 import eskan_desk
 from bench.common import demo_store, median, pct
 
-RUNS = 15  # a multiple of three: each kind comes first, second and third equally often
+RUNS = 30  # a multiple of three: each kind comes first, second and third equally often
 PASSWORD = "bench-password"
 
 
