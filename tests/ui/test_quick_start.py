@@ -281,8 +281,10 @@ class _Paints(QObject):
 
 def test_the_preload_starts_once_the_sign_in_screen_is_painted(qapp, qtbot, data_dir, monkeypatch):
     """Its imports hold the interpreter: begun before the first paint, they slowed it."""
+    from eskan_desk.ui import sign_in
     from eskan_desk.ui.main import Preload
 
+    monkeypatch.setattr(sign_in, "FIRST_PAINT_WAIT_MS", 60_000)  # a slow machine: no fallback
     paints = _Paints()
     started_after: list[int] = []
     real_start = Preload.start
