@@ -7,18 +7,25 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import eskan_desk
 from bench.common import demo_store, median, pct
+from eskan_desk.boot import APP_DIR_NAME, ENV_DATA_DIR
 
 RUNS = 30  # a multiple of three: each kind comes first, second and third equally often
 PASSWORD = "bench-password"
 
 
-def _probe(*args: str) -> dict:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "ESKAN_BENCH_LAUNCHED": repr(time.time())}
+def _probe(home: str, *args: str) -> dict:
+    env = {
+        **{k: v for k, v in os.environ.items() if k != ENV_DATA_DIR},
+        "XDG_DATA_HOME": home,  # the app finds the store where it looks by default
+        "QT_QPA_PLATFORM": "offscreen",
+        "ESKAN_BENCH_LAUNCHED": repr(time.time()),
+    }
     t0 = time.perf_counter()
     out = subprocess.run(
         [sys.executable, "-m", "bench.startup_probe", *args],
@@ -41,20 +48,24 @@ def run(*, beneficiaries: int, contacts: int) -> list[str]:
     # of a checkout does not, and PYTHONDONTWRITEBYTECODE may forbid writing it on the fly.
     compileall.compile_dir(str(Path(eskan_desk.__file__).parent), quiet=1)
     ctx, built = demo_store(beneficiaries, contacts)
-    data_dir = str(ctx.data_dir)
+    data_dir = Path(ctx.data_dir).resolve()
     ctx.close()
     bare, strict, typed = [], [], []
     kinds = [
         (bare, ("bare",)),
-        (strict, ("desk", data_dir, PASSWORD, "0")),
-        (typed, ("desk", data_dir, PASSWORD, str(TYPING_S))),
+        (strict, ("desk", PASSWORD, "0")),
+        (typed, ("desk", PASSWORD, str(TYPING_S))),
     ]
-    for i in range(RUNS):
-        # Interleaved, so all three see the same machine noise, and each round starts with the
-        # next kind: a run that leaves the disk busy (a sign-in's write, the dashboard's reads)
-        # does not always slow the same kind after it.
-        for samples, args in kinds[i % 3 :] + kinds[: i % 3]:
-            samples.append(_probe(*args))
+    with tempfile.TemporaryDirectory(prefix="eskan-bench-home-") as home:
+        # A user data directory whose eskan-desk folder is the bench store: the app starts with
+        # no arguments and finds it the way it finds a user's store.
+        (Path(home) / APP_DIR_NAME).symlink_to(data_dir, target_is_directory=True)
+        for i in range(RUNS):
+            # Interleaved, so all three see the same machine noise, and each round starts with
+            # the next kind: a run that leaves the disk busy (a sign-in's write, the dashboard's
+            # reads) does not always slow the same kind after it.
+            for samples, args in kinds[i % 3 :] + kinds[: i % 3]:
+                samples.append(_probe(home, *args))
     # From the first line of the program to a shown, responsive window (same interpreter
     # start-up on all sides, so it is left out of all).
     b = median([m["usable"] for m in bare])
@@ -111,7 +122,9 @@ def run(*, beneficiaries: int, contacts: int) -> list[str]:
             for k in ("form", "signed_in", "usable")
         ),
         "",
-        "The sign-in screen shows before the store and the services load; they load while the "
-        "password is typed. Target: ratio <= 1.5 (cold start to a usable signed-in window).",
+        "Eskan Desk starts as `eskan-desk` with no arguments starts: it reads its command line "
+        "and finds the store in the user data directory. The sign-in screen shows before the "
+        "store and the services load; they load while the password is typed. "
+        "Target: ratio <= 1.5 (cold start to a usable signed-in window).",
     ]
     return lines

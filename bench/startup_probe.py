@@ -33,23 +33,17 @@ def bare() -> dict:
     return {"usable": time.perf_counter() - T0}
 
 
-def desk(data_dir: str, password: str, typing_s: float) -> dict:
-    """The app's own start on a ready store: the sign-in screen, the receptionist typing for
+def desk(password: str, typing_s: float) -> dict:
+    """The app's own start on a ready store, as ``eskan-desk`` with no arguments starts (the
+    store found in the user data directory): the sign-in screen, the receptionist typing for
     ``typing_s`` seconds (0: Enter the moment the screen is usable), then the main window."""
-    from pathlib import Path
-
     import PySide6.QtWidgets  # noqa: F401 (first, as in eskan_desk.ui.main and bare())
 
-    from eskan_desk.boot import ready_store
-    from eskan_desk.ui import main_thread_gc
-    from eskan_desk.ui.look import new_application
-    from eskan_desk.ui.main import Desk, quick_sign_in
+    from eskan_desk.ui.main import Desk, prepare, quick_sign_in
 
-    app = new_application(sys.argv[0])  # as eskan_desk.ui.main.main does
-    main_thread_gc.install(app)  # as eskan_desk.ui.main.main does
-    ready = ready_store(Path(data_dir))
+    args, app, ready = prepare([])  # as eskan_desk.ui.main.main does
     assert ready is not None, "the bench store is not ready for sign-in"
-    dialog, preload = quick_sign_in(app, ready, None)
+    dialog, preload = quick_sign_in(app, ready, args.lang)
     dialog.show()
     _settle(app)
     marks = {"form": time.perf_counter() - T0}
@@ -83,7 +77,7 @@ def desk(data_dir: str, password: str, typing_s: float) -> dict:
 
 
 if __name__ == "__main__":
-    result = bare() if sys.argv[1] == "bare" else desk(sys.argv[2], sys.argv[3], float(sys.argv[4]))
+    result = bare() if sys.argv[1] == "bare" else desk(sys.argv[2], float(sys.argv[3]))
     launched = os.environ.get("ESKAN_BENCH_LAUNCHED")  # time.time() just before the launch
     if launched:  # the interpreter's own start-up, up to this module's first line
         result["started"] = T0_WALL - float(launched)

@@ -14,6 +14,7 @@ This module imports neither Qt nor SQLAlchemy; a test keeps it so.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import NamedTuple
 
@@ -33,14 +34,42 @@ MIGRATIONS = Path(__file__).resolve().parent / "models" / "migrations" / "versio
 BRANCH_KEY = "branch_id"  # the sync_state row written when the store is set up
 
 
+APP_DIR_NAME = "eskan-desk"
+
+
 def default_data_dir() -> Path:
-    """``ESKAN_DATA_DIR``, else the user data directory."""
+    """``ESKAN_DATA_DIR``, else the user data directory (``platformdirs``)."""
     env = os.environ.get(ENV_DATA_DIR)
     if env:
         return Path(env).expanduser()
+    found = xdg_user_data_dir()
+    if found is not None:
+        return Path(found)
     import platformdirs
 
-    return Path(platformdirs.user_data_dir("eskan-desk", appauthor=False))
+    return Path(platformdirs.user_data_dir(APP_DIR_NAME, appauthor=False))
+
+
+def xdg_user_data_dir() -> str | None:
+    """``platformdirs.user_data_dir`` on Linux, in its common case, without importing it:
+    ``$XDG_DATA_HOME/eskan-desk`` when that is an absolute path, else
+    ``$HOME/.local/share/eskan-desk`` when ``HOME`` is absolute. None for anything else
+    (another system, Android, no usable ``HOME``), which platformdirs then answers.
+
+    Importing platformdirs costs 8-11 ms before the sign-in screen of every start. A test
+    holds this answer equal to platformdirs' over the environments it covers.
+    """
+    if sys.platform != "linux" or hasattr(sys, "getandroidapilevel"):
+        return None
+    if os.environ.get("ANDROID_DATA") == "/data" and os.environ.get("ANDROID_ROOT") == "/system":
+        return None  # platformdirs may take this for an Android app
+    xdg = os.environ.get("XDG_DATA_HOME", "")
+    if xdg.startswith("/"):
+        return os.path.join(xdg, APP_DIR_NAME)
+    home = os.environ.get("HOME", "")
+    if not home.startswith("/"):
+        return None
+    return os.path.join(os.path.expanduser("~/.local/share"), APP_DIR_NAME)
 
 
 def head_revision() -> str:

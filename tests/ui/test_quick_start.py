@@ -500,3 +500,25 @@ def test_a_window_built_ahead_on_another_context_is_not_used(quick, qtbot, qapp,
         desk.window.close()
         desk.session.runner.shutdown()
         gc.unfreeze()
+
+
+@pytest.mark.parametrize("lang", [None, "en", "ar"])
+def test_no_arguments_read_as_argparse_reads_them(monkeypatch, lang):
+    from eskan_desk.ui import main as desk_main
+
+    if lang is None:
+        monkeypatch.delenv("ESKAN_LANG", raising=False)
+    else:
+        monkeypatch.setenv("ESKAN_LANG", lang)
+    parsed = desk_main.build_parser().parse_args([])
+    assert desk_main.parse_args([]) == desk_main.DeskArgs(
+        data_dir=parsed.data_dir, lang=parsed.lang, screenshots=parsed.screenshots
+    )
+    assert set(vars(parsed)) == set(desk_main.DeskArgs._fields)  # no option left out
+
+
+def test_arguments_still_go_through_argparse(tmp_path):
+    from eskan_desk.ui import main as desk_main
+
+    args = desk_main.parse_args(["--data-dir", str(tmp_path), "--lang", "en"])
+    assert args == desk_main.DeskArgs(data_dir=tmp_path, lang="en", screenshots=None)
