@@ -522,3 +522,27 @@ def test_arguments_still_go_through_argparse(tmp_path):
 
     args = desk_main.parse_args(["--data-dir", str(tmp_path), "--lang", "en"])
     assert args == desk_main.DeskArgs(data_dir=tmp_path, lang="en", screenshots=None)
+
+
+def test_enter_does_not_wait_for_the_idle_setting_which_arrives_after_the_paint(
+    quick, qtbot, qapp, ctx
+):
+    from eskan_desk.services.settings import Settings, save_settings
+    from eskan_desk.ui.main import open_desk
+
+    save_settings(ctx, Settings(idle_lock_minutes=7))  # saved after the boot check read 3
+    dialog, preload = _warmed(qtbot, quick)
+    desk = None
+    try:
+        dialog.username.setText("admin")
+        dialog.password.setText(ADMIN_PASSWORD)
+        dialog.accept()
+        desk = open_desk(qapp, dialog, preload.take_window(), 3)
+        assert desk.watcher.minutes == 3  # the window is on screen before the read
+        qtbot.waitUntil(lambda: desk.watcher.minutes == 7, timeout=10_000)
+        assert desk.window.isVisible()
+    finally:
+        if desk is not None:
+            desk.window.close()
+            desk.session.runner.shutdown()
+        gc.unfreeze()
