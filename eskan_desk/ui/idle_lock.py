@@ -56,8 +56,8 @@ class IdleWatcher(QObject):
 
     A Python application filter is called for every event of every widget: the first show of
     the main window sends it about 400 (polish, layout, move, resize, paint), which cost 5-10
-    ms of the window's first paint. The desk therefore watches from the turn of the event
-    loop after the window is on screen.
+    ms of the window's first paint. The desk therefore watches once the window is painted
+    (a zero timer is not enough: it can fire before the first paint).
     """
 
     idle = Signal()

@@ -396,10 +396,12 @@ class Desk:
             navigation_pages()
             main_thread_gc.freeze_loaded()
         self._open_window()
-        QTimer.singleShot(0, self.watcher.watch)
+        # Watching starts once the window is painted: a zero timer can fire before the first
+        # paint, and the watcher's filter would then see its 400 events (see IdleWatcher).
         self.window.when_painted(self._painted)
 
     def _painted(self) -> None:
+        self.watcher.watch()
         self.window.offer_left_drafts()
         for then in self.after_paint:
             then()

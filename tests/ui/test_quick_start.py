@@ -546,3 +546,42 @@ def test_enter_does_not_wait_for_the_idle_setting_which_arrives_after_the_paint(
             desk.window.close()
             desk.session.runner.shutdown()
         gc.unfreeze()
+
+
+def test_the_idle_watcher_starts_after_the_first_paint(quick, qtbot, qapp, monkeypatch):
+    # An application filter installed before the first paint sees its ~120 events (5-10 ms
+    # of Python on the way to the window); a zero timer fires before that paint.
+    from PySide6.QtCore import QEvent, QObject
+
+    from eskan_desk.ui.idle_lock import IdleWatcher
+    from eskan_desk.ui.main import open_desk
+
+    class Paints(QObject):
+        count = 0
+
+        def eventFilter(self, _watched, event) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                self.count += 1
+            return False
+
+    paints = Paints()
+    at_watch: list[int] = []
+    watch = IdleWatcher.watch
+    monkeypatch.setattr(IdleWatcher, "watch", lambda w: at_watch.append(paints.count) or watch(w))
+    dialog, preload = _warmed(qtbot, quick)
+    desk = None
+    try:
+        dialog.username.setText("admin")
+        dialog.password.setText(ADMIN_PASSWORD)
+        dialog.accept()
+        window = preload.take_window()
+        window.installEventFilter(paints)
+        desk = open_desk(qapp, dialog, window, None)
+        qtbot.waitUntil(lambda: bool(at_watch), timeout=5_000)
+        assert at_watch[0] >= 1, "the idle watcher started before the window was painted"
+    finally:
+        if desk is not None:
+            desk.window.removeEventFilter(paints)
+            desk.window.close()
+            desk.session.runner.shutdown()
+        gc.unfreeze()
