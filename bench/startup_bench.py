@@ -122,8 +122,9 @@ def run(*, beneficiaries: int, contacts: int) -> list[str]:
             for k in ("form", "signed_in", "usable")
         ),
         "",
-        "Eskan Desk starts as `eskan-desk` with no arguments starts: it reads its command line "
-        "and finds the store in the user data directory. The sign-in screen shows before the "
+        "Eskan Desk starts as `eskan-desk` does with no arguments: it reads its command line, "
+        "finds the store in the user data directory and reads the idle-lock setting after the "
+        "window is painted. The sign-in screen shows before the "
         "store and the services load; they load while the password is typed. "
         "Target: ratio <= 1.5 (cold start to a usable signed-in window).",
     ]
