@@ -6,6 +6,7 @@ anything unusual sends the app the full way, which explains the problem.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import sqlite3
@@ -524,28 +525,40 @@ def test_arguments_still_go_through_argparse(tmp_path):
     assert args == desk_main.DeskArgs(data_dir=tmp_path, lang="en", screenshots=None)
 
 
-def test_enter_does_not_wait_for_the_idle_setting_which_arrives_after_the_paint(
-    quick, qtbot, qapp, ctx
-):
-    from eskan_desk.services.settings import Settings, save_settings
+@contextlib.contextmanager
+def _signed_in_desk(quick, qtbot, qapp, idle_minutes: int | None, before_show=None):
+    """The admin signs in on the quick way and the desk opens (``before_show(window)`` first);
+    the window and its worker are closed afterwards."""
     from eskan_desk.ui.main import open_desk
 
-    save_settings(ctx, Settings(idle_lock_minutes=7))  # saved after the boot check read 3
     dialog, preload = _warmed(qtbot, quick)
     desk = None
     try:
         dialog.username.setText("admin")
         dialog.password.setText(ADMIN_PASSWORD)
         dialog.accept()
-        desk = open_desk(qapp, dialog, preload.take_window(), 3)
-        assert desk.watcher.minutes == 3  # the window is on screen before the read
-        qtbot.waitUntil(lambda: desk.watcher.minutes == 7, timeout=10_000)
-        assert desk.window.isVisible()
+        window = preload.take_window()
+        if before_show is not None:
+            before_show(window)
+        desk = open_desk(qapp, dialog, window, idle_minutes)
+        yield desk
     finally:
         if desk is not None:
             desk.window.close()
             desk.session.runner.shutdown()
         gc.unfreeze()
+
+
+def test_enter_does_not_wait_for_the_idle_setting_which_arrives_after_the_paint(
+    quick, qtbot, qapp, ctx
+):
+    from eskan_desk.services.settings import Settings, save_settings
+
+    save_settings(ctx, Settings(idle_lock_minutes=7))  # saved after the boot check read 3
+    with _signed_in_desk(quick, qtbot, qapp, 3) as desk:
+        assert desk.watcher.minutes == 3  # the window is on screen before the read
+        qtbot.waitUntil(lambda: desk.watcher.minutes == 7, timeout=10_000)
+        assert desk.window.isVisible()
 
 
 def test_the_idle_watcher_starts_after_the_first_paint(quick, qtbot, qapp, monkeypatch):
@@ -554,7 +567,6 @@ def test_the_idle_watcher_starts_after_the_first_paint(quick, qtbot, qapp, monke
     from PySide6.QtCore import QEvent, QObject
 
     from eskan_desk.ui.idle_lock import IdleWatcher
-    from eskan_desk.ui.main import open_desk
 
     class Paints(QObject):
         count = 0
@@ -568,20 +580,7 @@ def test_the_idle_watcher_starts_after_the_first_paint(quick, qtbot, qapp, monke
     at_watch: list[int] = []
     watch = IdleWatcher.watch
     monkeypatch.setattr(IdleWatcher, "watch", lambda w: at_watch.append(paints.count) or watch(w))
-    dialog, preload = _warmed(qtbot, quick)
-    desk = None
-    try:
-        dialog.username.setText("admin")
-        dialog.password.setText(ADMIN_PASSWORD)
-        dialog.accept()
-        window = preload.take_window()
-        window.installEventFilter(paints)
-        desk = open_desk(qapp, dialog, window, None)
+    with _signed_in_desk(quick, qtbot, qapp, None, lambda w: w.installEventFilter(paints)) as desk:
         qtbot.waitUntil(lambda: bool(at_watch), timeout=5_000)
-        assert at_watch[0] >= 1, "the idle watcher started before the window was painted"
-    finally:
-        if desk is not None:
-            desk.window.removeEventFilter(paints)
-            desk.window.close()
-            desk.session.runner.shutdown()
-        gc.unfreeze()
+        desk.window.removeEventFilter(paints)
+    assert at_watch[0] >= 1, "the idle watcher started before the window was painted"
