@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import statistics
 import time
 from collections.abc import Callable
@@ -32,6 +33,20 @@ def pct(samples: list[float], p: float) -> float:
 
 def median(samples: list[float]) -> float:
     return statistics.median(samples)
+
+
+def ratio_interval(
+    top: list[float], bottom: list[float], resamples: int = 2000, seed: int = 0
+) -> tuple[float, float]:
+    """A 95% bootstrap interval for ``median(top) / median(bottom)``: each side resampled
+    with replacement, ``resamples`` times (seeded, so a run's figures can be recomputed)."""
+    rng = random.Random(seed)
+    ratios = sorted(
+        statistics.median(rng.choices(top, k=len(top)))
+        / statistics.median(rng.choices(bottom, k=len(bottom)))
+        for _ in range(resamples)
+    )
+    return ratios[round(0.025 * (resamples - 1))], ratios[round(0.975 * (resamples - 1))]
 
 
 def demo_store(beneficiaries: int, contacts: int, seed: int = 2111) -> tuple[AppContext, float]:
