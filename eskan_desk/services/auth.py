@@ -80,7 +80,7 @@ def sign_in(ctx: AppContext, username: str, password: str) -> Actor:
     return _attempt(ctx, _by_username(username), password, who=_username(username))
 
 
-def check_ahead(ctx: AppContext, username: str, password: str) -> None:
+def check_ahead(ctx: AppContext, username: str, password: str) -> Actor | None:
     """Check ``password`` for ``username`` before Enter is pressed, so that :func:`sign_in` with
     the same two finds the answer ready instead of spending an argon2 check (20-30 ms).
 
@@ -89,11 +89,25 @@ def check_ahead(ctx: AppContext, username: str, password: str) -> None:
     of its bookkeeping. The answer is kept under the stored hash (its salt included) and a
     keyed digest of the name and password, so it is exactly what the check would give at
     Enter; a hash changed in between (a reset) is simply not found.
+
+    Returns:
+        The staff member Enter would sign in as if nothing changed before it (the password
+        matched, the account active and not locked), else None. The screen uses it only to
+        prepare the window it has not shown yet; :func:`sign_in` decides.
     """
+    now = ctx.now()
+    who: Actor | None = None
     with ctx.store.read() as session:  # the statement sign_in runs: its compiled form is kept
         staff = session.execute(_live(_by_username(username))).scalar_one_or_none()
         stored = staff.password_hash if staff is not None else None
-    _check_now(stored or _dummy(), _username(username), password)
+        if staff is not None and staff.active and not _locked_at(staff, now):
+            who = _actor(staff, session.get(Branch, staff.branch_id))
+    matched = _check_now(stored or _dummy(), _username(username), password)
+    return who if matched else None
+
+
+def _locked_at(staff: Staff, now: dt.datetime) -> bool:
+    return staff.locked_until is not None and now < staff.locked_until
 
 
 def rehearse_sign_in(ctx: AppContext) -> None:
@@ -252,8 +266,8 @@ def _attempt(ctx: AppContext, where: Any, password: str, *, who: str) -> Actor:
         if staff is None:
             _verified(_dummy(), who, password)  # same time as a real check: no user probing
             error = _wrong()
-        elif staff.locked_until is not None and now < staff.locked_until:
-            error = _locked(staff.locked_until)
+        elif _locked_at(staff, now):
+            error = _locked(cast(dt.datetime, staff.locked_until))
         elif not staff.active:
             _audit(ctx, session, staff, "staff.sign_in_failed", {"reason": "inactive"})
             error = _wrong()
@@ -282,21 +296,26 @@ def _typed_key(password_hash: str, who: str, password: str) -> tuple[str, bytes]
     return password_hash, hashlib.blake2b(typed, key=_check_key).digest()
 
 
-def _check_now(password_hash: str, who: str, password: str) -> None:
-    """The check ahead itself, kept for :func:`_verified`."""
+def _check_now(password_hash: str, who: str, password: str) -> bool:
+    """The check ahead itself, kept for :func:`_verified`; its answer (one already kept for
+    the same three is not run again)."""
     key = _typed_key(password_hash, who, password)
-    check: Future[bool] = Future()
     with _checks_lock:
-        if key in _checks:
-            return
-        _checks[key] = check
-        while len(_checks) > _CHECKS_KEPT:
-            _checks.popitem(last=False)
+        kept = _checks.get(key)
+        if kept is None:
+            check: Future[bool] = Future()
+            _checks[key] = check
+            while len(_checks) > _CHECKS_KEPT:
+                _checks.popitem(last=False)
+    if kept is not None:
+        return kept.result()
     try:
-        check.set_result(verify_password(password_hash, password))
+        matched = verify_password(password_hash, password)
     except BaseException as exc:
         check.set_exception(exc)
         raise
+    check.set_result(matched)
+    return matched
 
 
 def _verified(password_hash: str, who: str, password: str) -> bool:

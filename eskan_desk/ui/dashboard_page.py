@@ -275,8 +275,10 @@ class DashboardPage(Page):
         self.greet()
         self.reload()
 
-    def greet(self) -> None:
-        self.greeting.setText(_("Welcome, {name}").format(name=self.session.actor.full_name))
+    def greet(self, name: str | None = None) -> None:
+        """Welcome ``name`` (default: the signed-in staff member)."""
+        name = name if name is not None else self.session.actor.full_name
+        self.greeting.setText(_("Welcome, {name}").format(name=name))
 
     def reload(self) -> None:
         ctx, actor = self.session.ctx, self.session.actor

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from eskan_desk.app import AppContext
 from eskan_desk.domain.dates import format_dual, riyadh_today
+from eskan_desk.domain.enums import Role
 from eskan_desk.domain.errors import EskanError
 from eskan_desk.domain.permissions import Action, can
 from eskan_desk.i18n import _, current_language, render_error
@@ -132,6 +133,7 @@ class MainWindow(QMainWindow):
         self._status_read: Future | None = None
         self._status_stale = False
         self._begun = False
+        self._dressed_for: Actor | None = None  # whose navigation and name are laid out
         self.reads_started = False  # the status bar's and the dashboard's, once painted
         self._build()
         self._wire()
@@ -160,13 +162,29 @@ class MainWindow(QMainWindow):
         if self._begun:
             return
         self._begun = True
-        self._add_navigation()
-        self._show_user()
+        self._dress(self.session.actor)
         self._status_timer.start()
         self.auto_sync.start()
-        dashboard = self.show_page("dashboard", read=False)
-        dashboard.greet()  # type: ignore[attr-defined]
         self.when_painted(self._first_reads)
+
+    def dress(self, actor: Actor) -> None:
+        """Before :meth:`begin`, on a window built ahead: what ``actor`` sees first (the
+        navigation their role sees, their name, the greeting), laid out for the paint ahead
+        without reading or starting anything. The sign-in screen asks for it once the password
+        typed matches (the answer checked ahead): Enter by the same staff member then only
+        shows the window; anyone else gets theirs from :meth:`begin`."""
+        if not self._begun:
+            self._dress(actor)
+
+    def _dress(self, actor: Actor) -> None:
+        if self._dressed_for == actor:
+            return
+        self.nav.clear()
+        self._add_navigation(actor.role)
+        self._show_user(actor)
+        dashboard = self.show_page("dashboard", read=False)
+        dashboard.greet(actor.full_name)  # type: ignore[attr-defined]
+        self._dressed_for = actor
 
     def when_painted(self, then: Callable[[], None]) -> None:
         """Call ``then`` once the window is first painted. Reads go to the worker then: their
@@ -207,9 +225,8 @@ class MainWindow(QMainWindow):
             label.setFrameShape(QFrame.Shape.StyledPanel)
             self.statusBar().addPermanentWidget(label)
 
-    def _add_navigation(self) -> None:
-        """The pages the signed-in staff member's role sees."""
-        role = self.session.actor.role
+    def _add_navigation(self, role: Role) -> None:
+        """The pages ``role`` sees."""
         for cls in navigation_pages():
             if cls.roles is None or role in cls.roles:
                 item = QListWidgetItem(_(cls.title))
@@ -353,8 +370,8 @@ class MainWindow(QMainWindow):
             lambda: read_status(ctx, actor), on_done=self._show_status, on_error=self._status_failed
         )
 
-    def _show_user(self) -> None:
-        actor = self.session.actor
+    def _show_user(self, actor: Actor | None = None) -> None:
+        actor = actor or self.session.actor
         self.user_label.setText(
             _("{name} ({role})").format(name=actor.full_name, role=_(actor.role.label))
         )

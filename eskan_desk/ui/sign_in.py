@@ -25,7 +25,7 @@ from eskan_desk.i18n import _
 from eskan_desk.ui.look import ALIGN_CENTER, set_direction, ui_font
 
 if TYPE_CHECKING:  # the store and the services load while the dialog waits (eskan_desk.boot)
-    from concurrent.futures import ThreadPoolExecutor
+    from concurrent.futures import Future, ThreadPoolExecutor
 
     from eskan_desk.app import AppContext
     from eskan_desk.services.staff import Actor
@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # the store and the services load while the dialog waits (esk
 ERROR_STYLE = "color: #b3261e;"
 FIRST_PAINT_WAIT_MS = 300
 EXPOSURE_POLL_MS = 1
+ANSWER_POLL_MS = 10  # how often to look whether the check ahead has answered
 
 
 class _Typing:
@@ -51,18 +52,21 @@ class _Typing:
         self.rehearsed = False  # what Enter writes, run once on the worker and rolled back
 
 
-def _check(typing: _Typing, ctx: AppContext, typed: tuple[str, str]) -> None:
-    """On the worker: the check ahead, unless something newer was typed since it was queued."""
+def _check(typing: _Typing, ctx: AppContext, typed: tuple[str, str]) -> Actor | None:
+    """On the worker: the check ahead, unless something newer was typed since it was queued.
+    The staff member the name and password would sign in as, if they matched."""
     if typed != typing.newest:
-        return
+        return None
     from eskan_desk.services.auth import check_ahead, rehearse_sign_in
 
+    who = None
     with contextlib.suppress(Exception):  # Enter checks again and reports what is wrong
-        check_ahead(ctx, *typed)
+        who = check_ahead(ctx, *typed)
     if not typing.rehearsed:
         typing.rehearsed = True
         with contextlib.suppress(Exception):  # Enter writes for itself, and reports
             rehearse_sign_in(ctx)
+    return who
 
 
 class SignInDialog(QDialog):
@@ -75,7 +79,9 @@ class SignInDialog(QDialog):
 
     The password is checked on a worker thread as it is typed
     (:func:`eskan_desk.services.auth.check_ahead`), so that Enter finds the answer ready; only
-    Enter counts an attempt.
+    Enter counts an attempt. When what is typed matches, :attr:`on_checked` (if set) is
+    called on the main thread with the staff member Enter would sign in as: the app prepares
+    their window meanwhile. Only :meth:`accept` signs anyone in.
     """
 
     def __init__(
@@ -94,6 +100,9 @@ class SignInDialog(QDialog):
         self.actor: Actor | None = None
         self.store_error: StoreError | None = None
         self._after_paint: Callable[[], None] | None = None
+        self.on_checked: Callable[[Actor], None] | None = None
+        self._answer: tuple[tuple[str, str], Future[Actor | None]] | None = None
+        self._answer_poll: QTimer | None = None
         self.setWindowTitle(_("Sign in"))
         self.setMinimumWidth(420)
         layout = QVBoxLayout(self)
@@ -192,11 +201,39 @@ class SignInDialog(QDialog):
             from concurrent.futures import ThreadPoolExecutor  # 3 ms: not before the screen
 
             self._checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="eskan-sign-in")
-        self._checker.submit(_check, self._typing, ctx, typed)
+        answer = self._checker.submit(_check, self._typing, ctx, typed)
+        if self.on_checked is not None:
+            self._answer = (typed, answer)
+            if self._answer_poll is None:
+                self._answer_poll = QTimer(self)
+                self._answer_poll.setInterval(ANSWER_POLL_MS)
+                self._answer_poll.timeout.connect(self._take_answer)
+            self._answer_poll.start()
+
+    def _take_answer(self) -> None:
+        """The newest check's answer, once it is in, for :attr:`on_checked` if it matched and
+        the name and password are still what was typed."""
+        if self._answer is None or self.result():
+            self._stop_answer_poll()
+            return
+        typed, answer = self._answer
+        if not answer.done():
+            return
+        self._stop_answer_poll()
+        who = None if answer.cancelled() or answer.exception() else answer.result()
+        still_typed = typed == (self.username.text(), self.password.text())
+        if who is not None and still_typed and self.on_checked is not None:
+            self.on_checked(who)
+
+    def _stop_answer_poll(self) -> None:
+        self._answer = None
+        if self._answer_poll is not None:
+            self._answer_poll.stop()
 
     def done(self, result: int) -> None:
         """Closing waits for a check under way (the store may be closed right after), then
         drops every answer checked ahead and the password typed: neither outlives the screen."""
+        self._stop_answer_poll()
         if self._checker is not None:
             self._checker.shutdown(wait=True, cancel_futures=True)
             self._checker = None

@@ -284,6 +284,26 @@ def test_checking_ahead_counts_no_attempt_and_writes_nothing(ctx):
     assert auth.sign_in(ctx, "admin", ADMIN_PASSWORD).username == "admin"
 
 
+def test_a_check_ahead_names_whom_enter_would_sign_in_and_only_them(
+    ctx, admin, receptionist, clock
+):
+    auth.forget_checks()
+    who = auth.check_ahead(ctx, " Noura", PASSWORD)
+    assert who == receptionist  # the same staff member, role and branch sign_in gives
+    assert auth.check_ahead(ctx, "noura", "not-her-password") is None
+    assert auth.check_ahead(ctx, "nobody", PASSWORD) is None
+    assert auth.check_ahead(ctx, "noura", PASSWORD) == receptionist  # asked again: the same
+    for _ in range(auth.MAX_FAILED_ATTEMPTS):
+        with pytest.raises(ValidationError):
+            auth.sign_in(ctx, "noura", "not-her-password")
+    assert auth.check_ahead(ctx, "noura", PASSWORD) is None  # locked: Enter would refuse
+    clock.advance(seconds=auth.LOCKOUT.total_seconds())
+    assert auth.check_ahead(ctx, "noura", PASSWORD) == receptionist
+    auth.set_active(ctx, admin, receptionist.staff_id, False)
+    assert auth.check_ahead(ctx, "noura", PASSWORD) is None
+    auth.forget_checks()
+
+
 def test_rehearsing_a_sign_in_stores_nothing_and_the_audit_chain_holds(ctx):
     from eskan_desk.services.audit import verify_audit_chain
 
