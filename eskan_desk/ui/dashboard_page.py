@@ -31,6 +31,7 @@ from eskan_desk.domain.dates import (
     GREGORIAN_MONTHS_EN,
     format_dual,
     format_gregorian,
+    riyadh_today,
     to_riyadh,
 )
 from eskan_desk.domain.enums import Channel
@@ -204,6 +205,9 @@ class DashboardPage(Page):
         # there get the width; the chart and the waiting list fit the narrower side.
         self.due_panel, self.due_table, self.due_done = self._follow_up_panel()
         self.overdue_panel, self.overdue_table, self.overdue_done = self._follow_up_panel()
+        # Named before their figures are in (the first frame after Enter shows the panels).
+        self.due_panel.title.setText(_("Follow-ups due today"))
+        self.overdue_panel.title.setText(_("Overdue follow-ups"))
         # Every follow-up due today has today's date: the summary gets that width instead.
         self.due_table.setColumnHidden(FOLLOW_UP_DATE_COLUMN, True)
         grid.addWidget(self.due_panel, 0, 0)
@@ -276,9 +280,12 @@ class DashboardPage(Page):
         self.reload()
 
     def greet(self, name: str | None = None) -> None:
-        """Welcome ``name`` (default: the signed-in staff member)."""
+        """Welcome ``name`` (default: the signed-in staff member), with today's date: both
+        are on screen before the dashboard's figures are read."""
         name = name if name is not None else self.session.actor.full_name
         self.greeting.setText(_("Welcome, {name}").format(name=name))
+        today = riyadh_today(self.session.ctx.now())
+        self.date_label.setText(format_dual(today, current_language()))
 
     def reload(self) -> None:
         ctx, actor = self.session.ctx, self.session.actor

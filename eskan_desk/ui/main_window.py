@@ -182,6 +182,8 @@ class MainWindow(QMainWindow):
         self.nav.clear()
         self._add_navigation(actor.role)
         self._show_user(actor)
+        today = riyadh_today(self.session.ctx.now())  # the status read brings it again
+        self.date_label.setText(format_dual(today, current_language()))
         dashboard = self.show_page("dashboard", read=False)
         dashboard.greet(actor.full_name)  # type: ignore[attr-defined]
         self._dressed_for = actor
@@ -224,6 +226,9 @@ class MainWindow(QMainWindow):
             label.setContentsMargins(10, 0, 10, 0)
             label.setFrameShape(QFrame.Shape.StyledPanel)
             self.statusBar().addPermanentWidget(label)
+        # Shown with their figures (the status read after the first paint), not as empty boxes.
+        self.branch_label.hide()
+        self.sync_label.hide()
 
     def _add_navigation(self, role: Role) -> None:
         """The pages ``role`` sees."""
@@ -382,6 +387,8 @@ class MainWindow(QMainWindow):
         )
         self.date_label.setText(format_dual(facts.today, current_language()))
         self.sync_label.setText(_("Changes waiting to sync: {n}").format(n=f"{facts.pending:,}"))
+        self.branch_label.show()
+        self.sync_label.show()
         self._show_conflict_count(facts.conflicts)
         self._status_in()
 

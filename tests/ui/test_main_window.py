@@ -136,6 +136,9 @@ def test_the_status_bar_is_read_on_the_worker_and_again_after_a_change_meanwhile
     w.show()
     qtbot.waitUntil(lambda: bool(runner.pending))
     assert w.branch_label.text() == "" and w.sync_label.text() == ""  # nothing read here
+    # Not empty boxes meanwhile: hidden until their figures are in; the date needs no read.
+    assert not w.branch_label.isVisible() and not w.sync_label.isVisible()
+    assert w.date_label.isVisible() and "1448 هـ" in w.date_label.text()
     fn, on_done, on_error, future = runner.pending.pop(0)  # the status read, on its way
     queued = len(runner.pending)
     register_beneficiary(session.ctx, session.actor, applicant())
@@ -144,6 +147,7 @@ def test_the_status_bar_is_read_on_the_worker_and_again_after_a_change_meanwhile
     future.set_result(fn())
     _deliver(future, on_done, on_error)
     assert "KMS" in w.branch_label.text() and w.sync_label.text()
+    assert w.branch_label.isVisible() and w.sync_label.isVisible()
     assert len(runner.pending) == queued + 1  # but one more, now that the first is in
     runner.run()
     assert "KMS" in w.branch_label.text()

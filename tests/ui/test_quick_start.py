@@ -510,6 +510,9 @@ def test_a_password_that_matches_lays_the_window_out_for_its_owner_before_enter(
         assert "ريم القحطاني" in ahead.user_label.text()
         assert "ريم القحطاني" in ahead.pages["dashboard"].greeting.text()
         assert not ahead.isVisible() and ahead.session.actor is NOBODY_YET
+        dashboard = ahead.pages["dashboard"]  # what needs no read is there for the first frame
+        assert "هـ" in dashboard.date_label.text() and "هـ" in ahead.date_label.text()
+        assert dashboard.due_panel.title.text() == "متابعات مستحقة اليوم"
         assert not ahead.reads_started and not ahead.auto_sync.active
         first_item = ahead.nav.item(0)
         dialog.accept()
