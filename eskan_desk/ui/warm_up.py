@@ -104,6 +104,10 @@ class WarmUp(QObject):
         if not self._ready():
             return
         self._timer.setInterval(0)  # from now on, one step per turn of the event loop
-        self._steps.pop(0)()
+        step = self._steps.pop(0)
         if not self._steps:
             self._timer.stop()
+        # Nothing of this object is touched after the step: a step may drop the last reference
+        # to what owns it (a bound method of the sign-in screen whose window is gone), and the
+        # timer with it.
+        step()

@@ -341,6 +341,23 @@ def test_the_warm_up_waits_for_the_preload_thread(qapp, qtbot):
     assert STEPS[0] is freeze_loaded_modules  # before the collector's first pass over them
 
 
+def test_a_warm_up_step_may_let_go_of_what_owns_the_warm_up(qapp, qtbot):
+    """A sign-in screen whose last reference is its own warm-up step (a test that returned
+    while the screen's timers still ran) is deleted, with the warm-up and its timer, as the
+    step returns: the warm-up must not touch them after it."""
+    from PySide6.QtCore import QObject
+
+    from eskan_desk.ui.warm_up import WarmUp
+
+    ran: list[str] = []
+    owners = [QObject()]  # the only reference to the warm-up's parent
+    warm = WarmUp(lambda: True, owners[0], steps=(lambda: (ran.append("step"), owners.clear()),))
+    warm.start()
+    qtbot.waitUntil(lambda: ran == ["step"], timeout=5000)
+    qtbot.wait(50)  # an exception in the timer's slot would be reported by pytest-qt here
+    assert not owners
+
+
 def test_the_password_is_checked_while_typed_and_enter_takes_the_answer(quick, qtbot, monkeypatch):
     from eskan_desk.services import auth
 
@@ -513,6 +530,7 @@ def test_a_password_that_matches_lays_the_window_out_for_its_owner_before_enter(
         dashboard = ahead.pages["dashboard"]  # what needs no read is there for the first frame
         assert "هـ" in dashboard.date_label.text() and "هـ" in ahead.date_label.text()
         assert dashboard.due_panel.title.text() == "متابعات مستحقة اليوم"
+        assert dashboard.loading.text() == "جارٍ تحميل لوحة المتابعة…"
         assert not ahead.reads_started and not ahead.auto_sync.active
         first_item = ahead.nav.item(0)
         dialog.accept()
@@ -521,6 +539,7 @@ def test_a_password_that_matches_lays_the_window_out_for_its_owner_before_enter(
         assert desk.window is ahead and ahead.nav.item(0) is first_item  # Enter kept it
         assert _nav_ids(ahead) == _pages_of(Role.RECEPTIONIST)
         qtbot.waitUntil(lambda: ahead.pages["dashboard"].board is not None, timeout=10_000)
+        assert dashboard.loading.text() == ""  # the figures are in
     finally:
         if desk is not None:
             desk.window.close()
