@@ -229,8 +229,11 @@ class DashboardPage(Page):
         self.date_label.setFont(ui_font(12))
         self.message = QLabel(self)  # errors from the worker, in the user's language
         self.message.setStyleSheet("color: #b3261e;")
+        self.loading = QLabel(self)  # until the first figures are in
+        self.loading.setStyleSheet("color: #5f6368;")
         header.addWidget(self.greeting)
         header.addSpacing(24)
+        header.addWidget(self.loading)
         header.addWidget(self.message, 1)
         header.addWidget(self.date_label)
         return header
@@ -286,6 +289,8 @@ class DashboardPage(Page):
         self.greeting.setText(_("Welcome, {name}").format(name=name))
         today = riyadh_today(self.session.ctx.now())
         self.date_label.setText(format_dual(today, current_language()))
+        if self.board is None:  # the first read can take a second or two on a large store
+            self.loading.setText(_("Loading the dashboard…"))
 
     def reload(self) -> None:
         ctx, actor = self.session.ctx, self.session.actor
@@ -301,6 +306,7 @@ class DashboardPage(Page):
         self.board = board
         lang = current_language()
         self.message.clear()
+        self.loading.clear()
         self.date_label.setText(format_dual(board.today, lang))
         due, overdue = board.follow_ups.due_today, board.follow_ups.overdue
         self.due_panel.title.setText(_titled(_("Follow-ups due today"), len(due)))
@@ -337,6 +343,7 @@ class DashboardPage(Page):
             tree.expandAll()
 
     def _show_error(self, exc: BaseException) -> None:
+        self.loading.clear()
         self.message.setText(render_error(exc) if isinstance(exc, EskanError) else str(exc))
 
     # Actions ---------------------------------------------------------------------------------

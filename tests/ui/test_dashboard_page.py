@@ -141,3 +141,24 @@ def test_reloads_when_contacts_change_elsewhere(page, ctx, admin):
     assert page.recent_table.rowCount() == 5
     assert page.recent_table.item(0, 2).text() == "سالم"
     page.session.events.changed.emit("staff", "x")  # not ours to watch: no reload needed
+
+
+def test_a_read_that_fails_replaces_the_loading_line_with_the_reason(
+    arabic_app, qtbot, ctx, admin, monkeypatch
+):
+    """The store failing under the read (a full or damaged disk) is simulated at the service
+    boundary: the page's own handling is what is tested."""
+    from eskan_desk.domain.errors import StoreError
+    from eskan_desk.ui import dashboard_page
+
+    def broken(*_args):
+        raise StoreError("The data store cannot be read.")
+
+    monkeypatch.setattr(dashboard_page, "load_dashboard", broken)
+    p = DashboardPage(UiSession(ctx, admin, ImmediateRunner(), UiEvents()))
+    qtbot.addWidget(p)
+    p.greet()
+    assert p.loading.text() == "جارٍ تحميل لوحة المتابعة…"
+    p.reload()
+    assert p.loading.text() == "" and p.message.text() != ""
+    assert p.board is None
