@@ -500,21 +500,40 @@ def _pages_of(role) -> list[str]:
     return [c.page_id for c in navigation_pages() if c.roles is None or role in c.roles]
 
 
-def test_a_password_that_matches_lays_the_window_out_for_its_owner_before_enter(
-    quick, qtbot, qapp, ctx, admin
-):
-    from eskan_desk.domain.enums import Role
+@pytest.fixture
+def reem(ctx, admin):
+    """A receptionist of the store the quick screen opens."""
     from eskan_desk.services.auth import add_staff
-    from eskan_desk.ui.main import Desk
-    from eskan_desk.ui.session import NOBODY_YET
 
     add_staff(
         ctx, admin, username="reem", full_name="ريم القحطاني", role="receptionist",
         password="front-desk-2026",
     )  # fmt: skip
+
+
+@contextlib.contextmanager
+def _entered(qapp, dialog, preload):
+    """Enter on the quick screen, and the desk it opens on the window built ahead."""
+    from eskan_desk.ui.main import Desk
+
+    dialog.accept()
+    desk = Desk(qapp, dialog.ctx, dialog.actor, 10, window=preload.take_window())
+    try:
+        desk.start()
+        yield desk
+    finally:
+        desk.window.close()
+        desk.session.runner.shutdown()
+
+
+def test_a_password_that_matches_lays_the_window_out_for_its_owner_before_enter(
+    quick, qtbot, qapp, reem
+):
+    from eskan_desk.domain.enums import Role
+    from eskan_desk.ui.session import NOBODY_YET
+
     dialog, preload = _warmed(qtbot, quick)
     ahead = preload._window
-    desk = None
     try:
         dialog.username.setText("reem")
         dialog.password.setText("front-desk-2026x")  # a wrong password lays nothing out
@@ -533,52 +552,36 @@ def test_a_password_that_matches_lays_the_window_out_for_its_owner_before_enter(
         assert dashboard.loading.text() == "جارٍ تحميل لوحة المتابعة…"
         assert not ahead.reads_started and not ahead.auto_sync.active
         first_item = ahead.nav.item(0)
-        dialog.accept()
-        desk = Desk(qapp, dialog.ctx, dialog.actor, 10, window=preload.take_window())
-        desk.start()
-        assert desk.window is ahead and ahead.nav.item(0) is first_item  # Enter kept it
-        assert _nav_ids(ahead) == _pages_of(Role.RECEPTIONIST)
-        qtbot.waitUntil(lambda: ahead.pages["dashboard"].board is not None, timeout=10_000)
-        assert dashboard.loading.text() == ""  # the figures are in
+        with _entered(qapp, dialog, preload) as desk:
+            assert desk.window is ahead and ahead.nav.item(0) is first_item  # Enter kept it
+            assert _nav_ids(ahead) == _pages_of(Role.RECEPTIONIST)
+            qtbot.waitUntil(lambda: dashboard.board is not None, timeout=10_000)
+            assert dashboard.loading.text() == ""  # the figures are in
     finally:
-        if desk is not None:
-            desk.window.close()
-            desk.session.runner.shutdown()
         gc.unfreeze()
 
 
 def test_enter_by_someone_else_than_the_window_was_laid_out_for_gets_their_own(
-    quick, qtbot, qapp, ctx, admin
+    quick, qtbot, qapp, ctx, admin, reem
 ):
     from eskan_desk.domain.enums import Role
-    from eskan_desk.services.auth import add_staff, check_ahead
-    from eskan_desk.ui.main import Desk
+    from eskan_desk.services.auth import check_ahead
 
-    add_staff(
-        ctx, admin, username="reem", full_name="ريم القحطاني", role="receptionist",
-        password="front-desk-2026",
-    )  # fmt: skip
     dialog, preload = _warmed(qtbot, quick)
     ahead = preload._window
-    desk = None
     try:
         preload.dress_window(check_ahead(ctx, "reem", "front-desk-2026"))
         assert _nav_ids(ahead) == _pages_of(Role.RECEPTIONIST)
         dialog.on_checked = None  # the administrator signs in before any answer lays it out
         dialog.username.setText("admin")
         dialog.password.setText(ADMIN_PASSWORD)
-        dialog.accept()
-        desk = Desk(qapp, dialog.ctx, dialog.actor, 10, window=preload.take_window())
-        desk.start()
-        assert desk.window is ahead
-        assert _nav_ids(ahead) == _pages_of(Role.ADMIN) and "staff" in _nav_ids(ahead)
-        assert "ريم" not in ahead.user_label.text()
-        assert "ريم" not in ahead.pages["dashboard"].greeting.text()
-        assert admin.full_name in ahead.pages["dashboard"].greeting.text()
+        with _entered(qapp, dialog, preload) as desk:
+            assert desk.window is ahead
+            assert _nav_ids(ahead) == _pages_of(Role.ADMIN) and "staff" in _nav_ids(ahead)
+            greeting = ahead.pages["dashboard"].greeting.text()
+            assert "ريم" not in ahead.user_label.text() and "ريم" not in greeting
+            assert admin.full_name in greeting
     finally:
-        if desk is not None:
-            desk.window.close()
-            desk.session.runner.shutdown()
         gc.unfreeze()
 
 
